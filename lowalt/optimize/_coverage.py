@@ -1,0 +1,192 @@
+"""Sparse coverage sets and the reductions applied before any solver sees them.
+
+A *coverage matrix* here is a boolean ``csr_array`` of shape (rows, n_sites): row
+``i`` lists the sites that reach demand ``i`` within the target. Columns keep the
+original site indices throughout, so no remapping of sites is ever needed.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+import scipy.sparse as sp
+from numpy.typing import NDArray
+
+__all__ = [
+    "coverage_rows",
+    "dedupe_rows",
+    "dominated_columns",
+    "dominated_rows",
+    "gather_rows",
+    "row_degrees",
+]
+
+logger = logging.getLogger(__name__)
+
+_DENSE_DOMINANCE_LIMIT = 6000
+"""Largest number of columns (or rows) for which the pairwise dominance test is run."""
+
+
+def coverage_rows(
+    times: sp.csr_array, target_s: float, forbidden: NDArray[np.int64] | None = None
+) -> sp.csr_array:
+    """Return the demand-major coverage matrix ``times <= target_s``.
+
+    Parameters
+    ----------
+    times
+        Canonical sites × demand response times, seconds (see ``as_time_matrix``).
+    target_s
+        Response-time target, seconds; a pair is covered when ``time <= target_s``.
+    forbidden
+        Site indices that may not be used (their columns are emptied).
+
+    Returns
+    -------
+    scipy.sparse.csr_array
+        Boolean (n_demand × n_sites) matrix with sorted indices.
+    """
+    n_sites, n_demand = times.shape
+    keep = times.data <= target_s
+    if forbidden is not None and forbidden.size:
+        row_of = np.repeat(np.arange(n_sites), np.diff(times.indptr))
+        keep &= ~np.isin(row_of, forbidden)
+    site_idx = np.repeat(np.arange(n_sites, dtype=np.int32), np.diff(times.indptr))[keep]
+    dem_idx = times.indices[keep]
+    # Counting sort by demand gives a demand-major CSR with sites already ascending.
+    order = np.argsort(dem_idx, kind="stable")
+    indptr = np.zeros(n_demand + 1, dtype=np.int64)
+    np.cumsum(np.bincount(dem_idx, minlength=n_demand), out=indptr[1:])
+    data = np.ones(order.size, dtype=bool)
+    return sp.csr_array((data, site_idx[order], indptr), shape=(n_demand, n_sites))
+
+
+def row_degrees(cov: sp.csr_array) -> NDArray[np.int64]:
+    """Number of stored entries per row."""
+    return np.diff(cov.indptr).astype(np.int64)
+
+
+def gather_rows(cov: sp.csr_array, rows: NDArray[np.int64]) -> NDArray[np.int64]:
+    """Concatenate the column indices of ``rows`` (vectorised, no Python loop)."""
+    starts = cov.indptr[rows]
+    lengths = cov.indptr[rows + 1] - starts
+    total = int(lengths.sum())
+    if total == 0:
+        return np.zeros(0, dtype=np.int64)
+    offsets = np.repeat(starts - np.concatenate(([0], np.cumsum(lengths)[:-1])), lengths)
+    return cov.indices[offsets + np.arange(total)].astype(np.int64)
+
+
+def dedupe_rows(
+    cov: sp.csr_array, weights: NDArray[np.float64]
+) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]]:
+    """Merge demand rows with identical coverage sets.
+
+    Rows are grouped by a 128-bit additive hash of their site sets (two random 64-bit
+    keys per site) plus their length; each group is then verified exactly, so a hash
+    collision can never merge different rows.
+
+    Returns
+    -------
+    reps
+        One representative row index per group (ascending).
+    group
+        For every row, the position of its group in ``reps``.
+    merged_weights
+        Sum of the weights of each group's rows.
+    """
+    n_rows, n_cols = cov.shape
+    deg = row_degrees(cov)
+    rng = np.random.default_rng(0x5EED)
+    keys = rng.integers(0, np.iinfo(np.int64).max, size=(2, n_cols), dtype=np.int64).view(np.uint64)
+    h = np.zeros((n_rows, 3), dtype=np.uint64)
+    h[:, 0] = deg.astype(np.uint64)
+    nonempty = deg > 0
+    if cov.nnz:
+        starts = cov.indptr[:-1][nonempty]
+        for k in range(2):
+            vals = keys[k][cov.indices]
+            h[nonempty, k + 1] = np.add.reduceat(vals, starts)
+    _, first, group = np.unique(h, axis=0, return_index=True, return_inverse=True)
+    group = group.reshape(-1).astype(np.int64)
+    # Exact verification: every row must equal its representative, entry by entry.
+    rep_of_row = first[group]
+    same = rep_of_row == np.arange(n_rows)
+    check = np.nonzero(~same)[0]
+    if check.size:
+        a = gather_rows(cov, check)
+        b = gather_rows(cov, rep_of_row[check])
+        seg = np.repeat(np.arange(check.size), deg[check])
+        bad_entries = seg[a != b]
+        if bad_entries.size:  # pragma: no cover - needs a 128-bit hash collision
+            bad = check[np.unique(bad_entries)]
+            logger.warning("dedupe_rows: %d hash collisions, kept unmerged", bad.size)
+            group = group.copy()
+            group[bad] = group.max() + 1 + np.arange(bad.size)
+            _, first, group = np.unique(group, return_index=True, return_inverse=True)
+    order = np.argsort(first)
+    reps = first[order].astype(np.int64)
+    remap = np.empty_like(order)
+    remap[order] = np.arange(order.size)
+    group = remap[group]
+    merged = np.bincount(group, weights=weights, minlength=reps.size)
+    return reps, group, merged
+
+
+def _subset_matrix(cov: sp.csr_array) -> NDArray[np.bool_] | None:
+    """``S[a, b]`` true when row a ⊆ row b, for a small matrix; None when too large."""
+    n = cov.shape[0]
+    if n > _DENSE_DOMINANCE_LIMIT:
+        return None
+    c = sp.csr_array(cov, dtype=np.int32)
+    inter = (c @ c.T).toarray()
+    deg = row_degrees(cov)
+    return inter == deg[:, None]
+
+
+def dominated_columns(
+    cov: sp.csr_array,
+    candidates: NDArray[np.int64],
+    weights: NDArray[np.float64] | None = None,
+) -> NDArray[np.bool_]:
+    """Flag candidate columns whose covered rows are a subset of another candidate's.
+
+    Among columns with identical row sets the lowest index survives, so every dropped
+    column is dominated by a kept one. For positive weights only the rows with a
+    positive weight count. Returns a mask over ``candidates``; all False when there
+    are too many candidates for the pairwise test.
+    """
+    sub = cov[:, candidates]
+    if weights is not None:
+        sub = sub[weights > 0]
+    colmajor = sp.csr_array(sub.T)
+    s = _subset_matrix(colmajor)
+    if s is None:
+        return np.zeros(candidates.size, dtype=bool)
+    deg = row_degrees(colmajor)
+    idx = np.arange(candidates.size)
+    stronger = (deg[None, :] > deg[:, None]) | (
+        (deg[None, :] == deg[:, None]) & (idx[None, :] < idx[:, None])
+    )
+    s &= stronger
+    return s.any(axis=1)
+
+
+def dominated_rows(cov: sp.csr_array) -> NDArray[np.bool_]:
+    """Flag set-cover rows implied by another row (a superset of a kept row).
+
+    Row a is redundant when some row b has ``sites(b) ⊆ sites(a)``: covering b covers
+    a. Ties (identical rows) keep the lowest index. All False when too many rows.
+    """
+    s = _subset_matrix(cov)
+    if s is None:
+        return np.zeros(cov.shape[0], dtype=bool)
+    deg = row_degrees(cov)
+    idx = np.arange(cov.shape[0])
+    # s[b, a]: b ⊆ a. a is dominated if some other b (smaller, or equal with lower index).
+    weaker = (deg[:, None] < deg[None, :]) | (
+        (deg[:, None] == deg[None, :]) & (idx[:, None] < idx[None, :])
+    )
+    s &= weaker
+    return s.any(axis=0)

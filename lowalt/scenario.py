@@ -1,0 +1,361 @@
+"""Scenario files: the validated, frozen description of one lowalt run.
+
+A scenario is a YAML file validated by the pydantic models below: unknown keys
+are rejected, every key carries its unit in its name, and every default is
+stated here (and in the README's key table). Relative paths inside a scenario
+are resolved against the scenario file's folder. Coordinates typed into a
+scenario are WGS84 degrees and always named (``lat``/``lon``) or ordered
+explicitly (``polygon_lonlat``), so a swapped pair is caught.
+
+Nothing downstream reads YAML: :func:`load_scenario` returns a :class:`Scenario`
+and each stage takes the part it needs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from lowalt._scenario_errors import format_validation_error
+from lowalt.errors import ScenarioError
+
+__all__ = [
+    "AircraftConfig",
+    "AirspaceConfig",
+    "AreaConfig",
+    "CircleSpec",
+    "DemandConfig",
+    "DockSite",
+    "DocksConfig",
+    "GuaranteeConfig",
+    "OutputConfig",
+    "Scenario",
+    "WindConfig",
+    "ZoneSpec",
+    "load_scenario",
+]
+
+SCHEMA_VERSION = 1
+PositiveFloat = Annotated[float, Field(gt=0)]
+NonNegFloat = Annotated[float, Field(ge=0)]
+Latitude = Annotated[float, Field(ge=-90, le=90, description="WGS84 latitude, degrees")]
+Longitude = Annotated[float, Field(ge=-180, le=180, description="WGS84 longitude, degrees")]
+Restriction = Literal["prohibited", "authorization_required", "conditional"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class AreaConfig(_Model):
+    """The service area and what lies in it."""
+
+    boundary_file: Path = Field(description="GeoJSON/GPKG polygon(s) of the service area.")
+    water_file: Path | None = Field(
+        default=None, description="Polygons of water bodies; docks are never placed on water."
+    )
+    sites_file: Path | None = Field(
+        default=None, description="Points of interest shown on the map (not used in computation)."
+    )
+
+
+class CircleSpec(_Model):
+    """A circle given by its centre (WGS84) and radius."""
+
+    lat: Latitude
+    lon: Longitude
+    radius_m: PositiveFloat
+
+
+class ZoneSpec(_Model):
+    """An airspace zone typed into the scenario (ED-269 style)."""
+
+    name: str = Field(min_length=1)
+    restriction: Restriction = "prohibited"
+    lower_m: NonNegFloat = Field(default=0.0, description="Lower limit, metres above ground.")
+    upper_m: PositiveFloat = Field(default=120.0, description="Upper limit, metres above ground.")
+    polygon_lonlat: list[tuple[Longitude, Latitude]] | None = Field(
+        default=None, description="Outline as [lon, lat] pairs (closing the ring is optional)."
+    )
+    circle: CircleSpec | None = None
+    provenance: Literal["confirmed", "derived", "modeled"] = "modeled"
+    source: str = "typed into the scenario"
+
+    @model_validator(mode="after")
+    def _one_shape(self) -> ZoneSpec:
+        if (self.polygon_lonlat is None) == (self.circle is None):
+            msg = "give exactly one of 'polygon_lonlat' or 'circle'"
+            raise ValueError(msg)
+        if self.upper_m <= self.lower_m:
+            msg = f"upper_m ({self.upper_m}) must be above lower_m ({self.lower_m})"
+            raise ValueError(msg)
+        if self.polygon_lonlat is not None and len(self.polygon_lonlat) < 3:
+            msg = "a polygon needs at least 3 [lon, lat] points"
+            raise ValueError(msg)
+        return self
+
+
+class AirspaceConfig(_Model):
+    """Airspace the flights must respect."""
+
+    files: tuple[Path, ...] = Field(
+        default=(), description="GeoJSON/GPKG zone layers with restriction, lower_m, upper_m."
+    )
+    zones: tuple[ZoneSpec, ...] = ()
+    blocking_restrictions: tuple[Restriction, ...] = Field(
+        default=("prohibited", "authorization_required"),
+        description="Zones of these restrictions may not be crossed at cruise altitude.",
+    )
+    clearance_m: NonNegFloat = Field(
+        default=0.0, description="Extra lateral margin kept from blocking zones, metres."
+    )
+    max_true_height_m: PositiveFloat = Field(
+        default=120.0,
+        description="Ceiling of suitable airspace for light/small drones (national rule), metres.",
+    )
+
+
+class AircraftConfig(_Model):
+    """Flight performance of the responding aircraft (a dock multirotor by default)."""
+
+    name: str = "dock multirotor"
+    cruise_speed_mps: PositiveFloat = Field(default=15.0, description="True airspeed in cruise.")
+    climb_rate_mps: PositiveFloat = 5.0
+    descent_rate_mps: PositiveFloat = 3.0
+    launch_delay_s: NonNegFloat = Field(
+        default=60.0, description="Call to airborne: dispatch, lid opening and take-off."
+    )
+    cruise_altitude_m: PositiveFloat = Field(default=120.0, description="Metres above ground.")
+    provenance: Literal["confirmed", "derived", "modeled"] = "modeled"
+    source: str = "planning defaults, wuhan_facts.md section 6.4 [E]"
+
+
+class DockSite(_Model):
+    """One dock typed into the scenario."""
+
+    name: str = Field(min_length=1)
+    lat: Latitude
+    lon: Longitude
+    drones: Annotated[int, Field(ge=1)] = 1
+
+
+class DocksConfig(_Model):
+    """Where the docks are and how many drones they hold."""
+
+    layout: Literal["modeled", "listed", "file"] = Field(
+        default="modeled",
+        description="'modeled': generate a lattice layout; 'listed': use 'sites'; 'file': load 'file'.",
+    )
+    count: Annotated[int, Field(ge=1, le=100_000)] = Field(
+        default=128, description="Number of docks to generate (layout 'modeled')."
+    )
+    drones_total: Annotated[int, Field(ge=1)] | None = Field(
+        default=None,
+        description="Drones spread over the docks (layout 'modeled'); default one per dock.",
+    )
+    sites: tuple[DockSite, ...] = ()
+    file: Path | None = Field(
+        default=None, description="Point layer; optional properties name, drones (layout 'file')."
+    )
+    lloyd_iterations: Annotated[int, Field(ge=0, le=200)] = Field(
+        default=30, description="Smoothing steps of the modeled layout (centroidal Voronoi)."
+    )
+
+    @model_validator(mode="after")
+    def _layout_inputs(self) -> DocksConfig:
+        if self.layout == "listed" and not self.sites:
+            msg = "layout 'listed' needs a non-empty 'sites' list"
+            raise ValueError(msg)
+        if self.layout == "file" and self.file is None:
+            msg = "layout 'file' needs 'file'"
+            raise ValueError(msg)
+        if (
+            self.layout == "modeled"
+            and self.drones_total is not None
+            and self.drones_total < self.count
+        ):
+            msg = f"drones_total ({self.drones_total}) is below count ({self.count}); every dock holds a drone"
+            raise ValueError(msg)
+        return self
+
+
+class DemandConfig(_Model):
+    """The grid of possible emergency scenes."""
+
+    grid_spacing_m: Annotated[float, Field(ge=10.0)] = Field(
+        default=100.0, description="Cell size; a cell is in the area when its centre is."
+    )
+    include_water: bool = Field(default=True, description="Count scenes on lakes as demand.")
+    weights_file: Path | None = Field(
+        default=None,
+        description="Polygons with a numeric 'weight' property; cells outside get weight 1.",
+    )
+    max_cells: Annotated[int, Field(ge=1)] = Field(
+        default=2_000_000, description="Refuse grids larger than this (memory guard)."
+    )
+
+
+class GuaranteeConfig(_Model):
+    """The promise being checked."""
+
+    target_s: PositiveFloat = Field(default=300.0, description="Response-time target, seconds.")
+    required_share: Annotated[float, Field(gt=0, le=1)] = Field(
+        default=1.0, description="Share of area (and weighted demand) that must be reached."
+    )
+
+
+class WindConfig(_Model):
+    """Wind conditions to check besides calm air."""
+
+    design_speed_mps: NonNegFloat = Field(
+        default=8.0, description="Design wind at cruise altitude; 0 checks calm air only."
+    )
+    from_deg: Annotated[float, Field(ge=0, lt=360)] | None = Field(
+        default=None,
+        description="Direction the wind blows from (true, degrees); null = every direction.",
+    )
+    directions: Annotated[int, Field(ge=1, le=360)] = Field(
+        default=36, description="Directions tried when from_deg is null (evenly spaced)."
+    )
+
+
+class OutputConfig(_Model):
+    """What to write."""
+
+    name: str | None = Field(
+        default=None, pattern=r"^[A-Za-z0-9_.-]+$", description="File stem; default: scenario stem."
+    )
+    geopackage: bool = True
+    geojson: bool = True
+    offline_map: bool = Field(default=True, description="Inline Leaflet so the map works offline.")
+
+
+class Scenario(_Model):
+    """One lowalt scenario.
+
+    Attributes
+    ----------
+    path
+        The scenario file (set by :func:`load_scenario`); relative paths resolve from its folder.
+    """
+
+    schema_version: Literal[1] = 1
+    name: str = Field(min_length=1)
+    description: str = ""
+    metric_crs: str = Field(default="EPSG:4547", description="Projected CRS for metric work.")
+    area: AreaConfig
+    airspace: AirspaceConfig = AirspaceConfig()
+    aircraft: AircraftConfig = AircraftConfig()
+    docks: DocksConfig = DocksConfig()
+    demand: DemandConfig = DemandConfig()
+    guarantee: GuaranteeConfig = GuaranteeConfig()
+    wind: WindConfig = WindConfig()
+    output: OutputConfig = OutputConfig()
+    path: Path | None = Field(default=None, exclude=True)
+
+    def resolve(self, p: Path) -> Path:
+        """Resolve a path from the scenario against the scenario file's folder."""
+        if p.is_absolute() or self.path is None:
+            return p
+        return (self.path.parent / p).resolve()
+
+    @property
+    def output_stem(self) -> str:
+        """File stem for outputs."""
+        if self.output.name:
+            return self.output.name
+        return self.path.stem if self.path is not None else "lowalt"
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read and validate a scenario file.
+
+    Parameters
+    ----------
+    path
+        A YAML file.
+
+    Returns
+    -------
+    Scenario
+        The frozen, validated scenario, with ``path`` set and every referenced file checked to
+        exist.
+
+    Raises
+    ------
+    ScenarioError
+        Naming the file, the key path and a fix, for a missing file, bad YAML, an unknown key, a
+        wrong type or value, or a referenced file that does not exist.
+    """
+    p = Path(path)
+    if not p.is_file():
+        raise ScenarioError(
+            "scenario file not found.",
+            file=str(p),
+            fix="check the path; scenarios live in scenarios/ (e.g. scenarios/optics_valley_grid.yaml).",
+        )
+    try:
+        raw = yaml.safe_load(p.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise ScenarioError(
+            f"not valid YAML{where}: {getattr(exc, 'problem', None) or exc}.",
+            file=str(p),
+            fix="fix the YAML syntax (indentation, colons, quotes).",
+        ) from None
+    if not isinstance(raw, dict):
+        raise ScenarioError(
+            f"the top level must be a mapping of keys, not {type(raw).__name__}.",
+            file=str(p),
+            fix="start the file with keys such as 'name:' and 'area:'.",
+        )
+    raw = _check_schema_version(raw, p)
+    try:
+        scenario = Scenario.model_validate({**raw, "path": p.resolve()})
+    except ValidationError as exc:
+        key_path, message, fix = format_validation_error(exc, Scenario)
+        raise ScenarioError(message, file=str(p), key_path=key_path, fix=fix) from None
+    _check_files(scenario)
+    return scenario
+
+
+def _check_schema_version(raw: dict[str, Any], p: Path) -> dict[str, Any]:
+    if "path" in raw:
+        raise ScenarioError(
+            "unknown key 'path' (the scenario's own path is set by lowalt).",
+            file=str(p),
+            key_path="path",
+            fix="remove the key.",
+        )
+    version = raw.get("schema_version", SCHEMA_VERSION)
+    if version != SCHEMA_VERSION:
+        raise ScenarioError(
+            f"schema_version {version!r} is not supported by this lowalt (it reads {SCHEMA_VERSION}).",
+            file=str(p),
+            key_path="schema_version",
+            fix=f"set schema_version: {SCHEMA_VERSION}, or upgrade lowalt.",
+        )
+    return raw
+
+
+def _check_files(s: Scenario) -> None:
+    refs: list[tuple[str, Path | None]] = [
+        ("area.boundary_file", s.area.boundary_file),
+        ("area.water_file", s.area.water_file),
+        ("area.sites_file", s.area.sites_file),
+        ("docks.file", s.docks.file if s.docks.layout == "file" else None),
+        ("demand.weights_file", s.demand.weights_file),
+    ]
+    refs += [(f"airspace.files[{i}]", f) for i, f in enumerate(s.airspace.files)]
+    for key, ref in refs:
+        if ref is not None and not s.resolve(ref).is_file():
+            raise ScenarioError(
+                f"file not found: {s.resolve(ref)}.",
+                file=str(s.path),
+                key_path=key,
+                fix="paths are relative to the scenario file's folder; check the name.",
+            )
