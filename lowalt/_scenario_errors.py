@@ -79,7 +79,8 @@ def format_validation_error(exc: ValidationError, root: type[BaseModel]) -> tupl
         return (
             key_path,
             f"latitude {value} is outside [-90, 90]{more}; latitude and longitude look swapped.",
-            "put the latitude (about 30.5 for Wuhan) in 'lat' and the longitude (about 114) in 'lon'.",
+            "put the latitude (about 30.5 for Wuhan) in 'lat' and the longitude (about 114) "
+            "in 'lon'.",
         )
     if (
         kind in {"less_than_equal", "greater_than_equal"}

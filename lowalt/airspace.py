@@ -81,7 +81,7 @@ class Airspace:
         )
 
     def to_wgs84(self) -> gpd.GeoDataFrame:
-        """The zones as a WGS84 GeoDataFrame (for maps and exports)."""
+        """Return the zones as a WGS84 GeoDataFrame (for maps and exports)."""
         gdf = gpd.GeoDataFrame(
             {
                 "name": [z.name for z in self.zones],

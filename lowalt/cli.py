@@ -52,12 +52,17 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _run_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("scenario", nargs="?", type=Path, default=None,
-                   help=f"scenario YAML file (default: {DEFAULT_SCENARIO})")
-    p.add_argument("--out", type=Path, default=Path("maps"),
-                   help="output folder (default: maps/)")
-    p.add_argument("--strict", action="store_true",
-                   help="exit with 1 when the promise does not hold")
+    p.add_argument(
+        "scenario",
+        nargs="?",
+        type=Path,
+        default=None,
+        help=f"scenario YAML file (default: {DEFAULT_SCENARIO})",
+    )
+    p.add_argument("--out", type=Path, default=Path("maps"), help="output folder (default: maps/)")
+    p.add_argument(
+        "--strict", action="store_true", help="exit with 1 when the promise does not hold"
+    )
 
 
 def _configure_logging(verbose: int, quiet: bool) -> None:
@@ -132,7 +137,8 @@ def _run(path: Path, out: Path, strict: bool) -> int:
             print(f"{kind}: {files[kind]}")
     log.info("done in %.1f s", time.perf_counter() - t0)
     holds = result.calm_stats.holds and (
-        result.worst_wind is None or result.wind_stats[result.worst_wind].holds)
+        result.worst_wind is None or result.wind_stats[result.worst_wind].holds
+    )
     return EXIT_NOT_HOLDING if strict and not holds else EXIT_OK
 
 

@@ -249,15 +249,24 @@ def load_docks(
     if cfg.layout == "modeled":
         try:
             return modeled_layout(
-                grid, cfg.count, allowed=allowed, drones_total=cfg.drones_total,
+                grid,
+                cfg.count,
+                allowed=allowed,
+                drones_total=cfg.drones_total,
                 lloyd_iterations=cfg.lloyd_iterations,
-                source=(f"modeled: centroidal-Voronoi layout of {cfg.count} docks over the area, "
-                        "seeded from a hexagonal lattice, moved to land outside no-fly zones; "
-                        "not an official site"),
+                source=(
+                    f"modeled: centroidal-Voronoi layout of {cfg.count} docks over the area, "
+                    "seeded from a hexagonal lattice, moved to land outside no-fly zones; "
+                    "not an official site"
+                ),
             )
         except ValueError as exc:
-            raise ScenarioError(f"{exc}.", file=str(s.path), key_path="docks.count",
-                                fix="lower docks.count or use a finer demand.grid_spacing_m.") from None
+            raise ScenarioError(
+                f"{exc}.",
+                file=str(s.path),
+                key_path="docks.count",
+                fix="lower docks.count or use a finer demand.grid_spacing_m.",
+            ) from None
     if cfg.layout == "listed":
         key = "docks.sites"
         lon = np.array([d.lon for d in cfg.sites])
@@ -268,16 +277,30 @@ def load_docks(
     else:
         assert cfg.file is not None
         key = "docks.file"
-        gdf = read_layer(s.resolve(cfg.file), geom_types=POINT_TYPES, what="dock layer",
-                         key_path=key, scenario_file=str(s.path))
+        gdf = read_layer(
+            s.resolve(cfg.file),
+            geom_types=POINT_TYPES,
+            what="dock layer",
+            key_path=key,
+            scenario_file=str(s.path),
+        )
         lon, lat = gdf.geometry.x.to_numpy(), gdf.geometry.y.to_numpy()
-        names = tuple(str(v) for v in gdf["name"]) if "name" in gdf else tuple(
-            f"D{i + 1:03d}" for i in range(len(gdf)))
+        names = (
+            tuple(str(v) for v in gdf["name"])
+            if "name" in gdf
+            else tuple(f"D{i + 1:03d}" for i in range(len(gdf)))
+        )
         drones = _drones_column(gdf, s, key)
-        prov = tuple(str(v) for v in gdf["provenance"]) if "provenance" in gdf else (
-            ("as given",) * len(gdf))
-        src = tuple(str(v) for v in gdf["source"]) if "source" in gdf else (
-            (str(cfg.file),) * len(gdf))
+        prov = (
+            tuple(str(v) for v in gdf["provenance"])
+            if "provenance" in gdf
+            else (("as given",) * len(gdf))
+        )
+        src = (
+            tuple(str(v) for v in gdf["source"])
+            if "source" in gdf
+            else ((str(cfg.file),) * len(gdf))
+        )
     x, y = transformer(WGS84, s.metric_crs).transform(lon, lat)
     xy = np.column_stack([x, y]).astype(np.float64)
     _check_given(xy, names, key, s, unservable_geoms, area_m, water_m, warnings)
@@ -294,9 +317,12 @@ def _drones_column(gdf: object, s: Scenario, key: str) -> npt.NDArray[np.int64]:
     bad = ~np.isfinite(raw) | (raw < 1) | (raw != np.round(raw))
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
-        raise ScenarioError(f"feature {i} has drones = {gdf['drones'].iloc[i]!r}.",
-                            file=str(s.path), key_path=key,
-                            fix="give 'drones' as a whole number >= 1 (or leave it out for 1).")
+        raise ScenarioError(
+            f"feature {i} has drones = {gdf['drones'].iloc[i]!r}.",
+            file=str(s.path),
+            key_path=key,
+            fix="give 'drones' as a whole number >= 1 (or leave it out for 1).",
+        )
     return raw.astype(np.int64)
 
 
@@ -316,7 +342,8 @@ def _check_given(
         i = int(np.flatnonzero(far)[0])
         raise ScenarioError(
             f"dock {names[i]!r} lies more than {_FAR_M / 1000:g} km from the area.",
-            file=str(s.path), key_path=f"{key}[{i}]" if key == "docks.sites" else key,
+            file=str(s.path),
+            key_path=f"{key}[{i}]" if key == "docks.sites" else key,
             fix="check its coordinates (lat about 30.5 and lon about 114.4 for Optics Valley).",
         )
     for g in unservable_geoms:
@@ -325,16 +352,21 @@ def _check_given(
             i = int(np.flatnonzero(inside)[0])
             raise ScenarioError(
                 f"dock {names[i]!r} stands inside a no-fly zone at cruise altitude.",
-                file=str(s.path), key_path=f"{key}[{i}]" if key == "docks.sites" else key,
+                file=str(s.path),
+                key_path=f"{key}[{i}]" if key == "docks.sites" else key,
                 fix="move the dock out of the zone, or drop the zone's restriction from "
                 "airspace.blocking_restrictions if flights there are authorized.",
             )
     outside = ~shapely.contains(area_m, pts)
     if outside.any():
-        warnings.append(f"{int(outside.sum())} dock(s) lie outside the service area "
-                        f"(first: {names[int(np.flatnonzero(outside)[0])]!r}).")
+        warnings.append(
+            f"{int(outside.sum())} dock(s) lie outside the service area "
+            f"(first: {names[int(np.flatnonzero(outside)[0])]!r})."
+        )
     if water_m is not None and not water_m.is_empty:
         wet = shapely.contains(water_m, pts)
         if wet.any():
-            warnings.append(f"{int(wet.sum())} dock(s) stand on water "
-                            f"(first: {names[int(np.flatnonzero(wet)[0])]!r}).")
+            warnings.append(
+                f"{int(wet.sum())} dock(s) stand on water "
+                f"(first: {names[int(np.flatnonzero(wet)[0])]!r})."
+            )

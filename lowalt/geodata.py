@@ -128,11 +128,12 @@ def _check_geometries(
         ]
     )[types]
     bad_type = ~np.isin(names, list(geom_types))
+    allowed = " or ".join(sorted(geom_types))
     if bad_type.any():
         i = int(np.flatnonzero(bad_type)[0])
         raise fail(
-            f"feature {i} of the {what} is a {names[i]}; expected {' or '.join(sorted(geom_types))}.",
-            f"give {' or '.join(sorted(geom_types))} features only.",
+            f"feature {i} of the {what} is a {names[i]}; expected {allowed}.",
+            f"give {allowed} features only.",
         )
     invalid = ~shapely.is_valid(geoms)
     if invalid.any():

@@ -71,11 +71,11 @@ class GuaranteeStats:
     holds: bool
 
 
-def _percentile(t: npt.NDArray[np.float64], w: npt.NDArray[np.float64], q: float) -> float:
-    order = np.argsort(t, kind="stable")
-    cw = np.cumsum(w[order])
-    i = int(np.searchsorted(cw, q / 100.0 * cw[-1], side="left"))
-    return float(t[order[min(i, len(t) - 1)]])
+def _percentiles(t: npt.NDArray[np.float64], qs: tuple[float, ...]) -> list[float]:
+    """Inverted-CDF percentiles of equally weighted values (``inf`` sorts last)."""
+    s = np.sort(t)
+    n = len(s)
+    return [float(s[min(max(int(np.ceil(q / 100.0 * n)) - 1, 0), n - 1)]) for q in qs]
 
 
 def evaluate(field: ReachField, grid: DemandGrid, required_share: float = 1.0) -> GuaranteeStats:
@@ -93,12 +93,12 @@ def evaluate(field: ReachField, grid: DemandGrid, required_share: float = 1.0) -
     t = field.time_s
     ok = t <= field.target_s
     n = grid.n
-    ones = np.ones(n)
     finite = np.isfinite(t)
     worst = int(np.argmax(np.where(np.isnan(t), -np.inf, t)))
     share = float(ok.mean())
     wsum = float(grid.weight.sum())
     wshare = float(grid.weight[ok].sum() / wsum) if wsum > 0 else share
+    p50, p90, p99 = _percentiles(t, (50.0, 90.0, 99.0))
     return GuaranteeStats(
         label=field.label,
         target_s=field.target_s,
@@ -112,9 +112,9 @@ def evaluate(field: ReachField, grid: DemandGrid, required_share: float = 1.0) -
         worst_cell=worst,
         worst_time_s=float(t[worst]),
         mean_s=float(t[finite].mean()) if finite.any() else float("inf"),
-        p50_s=_percentile(t, ones, 50),
-        p90_s=_percentile(t, ones, 90),
-        p99_s=_percentile(t, ones, 99),
+        p50_s=p50,
+        p90_s=p90,
+        p99_s=p99,
         double_share=float((field.docks_within_target >= 2).mean()),
         required_share=required_share,
         holds=share >= required_share and wshare >= required_share,

@@ -44,10 +44,20 @@ def _conditions(result: RunResult) -> list[tuple[str, str, ReachField]]:
     out = [("calm", "Calm air", result.calm)]
     if result.worst_wind is not None and result.wind_envelope is not None:
         f = result.wind_fields[result.worst_wind]
-        out.append(("wind", f"Design wind {f.wind.speed_mps:g} m/s from {f.wind.from_deg:g}° "
-                    "(worst direction)", f))
-        out.append(("wind_any", f"Design wind {f.wind.speed_mps:g} m/s, worst direction per cell",
-                    result.wind_envelope))
+        out.append(
+            (
+                "wind",
+                f"Design wind {f.wind.speed_mps:g} m/s from {f.wind.from_deg:g}° (worst direction)",
+                f,
+            )
+        )
+        out.append(
+            (
+                "wind_any",
+                f"Design wind {f.wind.speed_mps:g} m/s, worst direction per cell",
+                result.wind_envelope,
+            )
+        )
     return out
 
 
@@ -66,9 +76,16 @@ def band_polygons(result: RunResult, field: ReachField, label: str) -> gpd.GeoDa
         if idx.size == 0:
             continue
         geoms.append(shapely.coverage_union_all(g.cell_polygons(idx)))
-        rows.append({"condition": label, "band": b.label, "lower_s": _fin(b.lower_s),
-                     "upper_s": _fin(b.upper_s), "cells": int(idx.size),
-                     "area_km2": round(idx.size * g.cell_area_km2, 3)})
+        rows.append(
+            {
+                "condition": label,
+                "band": b.label,
+                "lower_s": _fin(b.lower_s),
+                "upper_s": _fin(b.upper_s),
+                "cells": int(idx.size),
+                "area_km2": round(idx.size * g.cell_area_km2, 3),
+            }
+        )
     gdf = gpd.GeoDataFrame(rows, geometry=geoms, crs=g.crs)
     return gdf.to_crs(WGS84)
 
@@ -85,9 +102,12 @@ def _unreached(result: RunResult, field: ReachField, label: str) -> gpd.GeoDataF
     geom = shapely.coverage_union_all(g.cell_polygons(idx))
     parts = shapely.get_parts(geom)
     return gpd.GeoDataFrame(
-        {"condition": [label] * len(parts), "cells": [int(round(p.area / g.spacing_m**2))
-                                                      for p in parts]},
-        geometry=parts, crs=g.crs,
+        {
+            "condition": [label] * len(parts),
+            "cells": [round(p.area / g.spacing_m**2) for p in parts],
+        },
+        geometry=parts,
+        crs=g.crs,
     ).to_crs(WGS84)
 
 
@@ -101,9 +121,10 @@ def _docks_gdf(result: RunResult) -> gpd.GeoDataFrame:
 
 def _cells_gdf(result: RunResult) -> gpd.GeoDataFrame:
     g = result.world.grid
-    names = np.array(result.world.docks.names + ("",), dtype=object)
+    names = np.array((*result.world.docks.names, ""), dtype=object)
     data: dict[str, npt.ArrayLike] = {
-        "on_water": g.on_water, "weight": g.weight,
+        "on_water": g.on_water,
+        "weight": g.weight,
         "unservable": result.world.unservable,
     }
     for key, _, f in _conditions(result):
@@ -117,15 +138,28 @@ def _map_layers(result: RunResult, bands_note: str) -> MapLayers:
     w = result.world
     g = w.grid
     rasters = tuple(
-        TimeRaster(label=label, times_s=g.to_raster(f.time_s), x0_m=g.x0_m, y0_m=g.y0_m,
-                   spacing_m=g.spacing_m, crs=g.crs, target_s=f.target_s)
+        TimeRaster(
+            label=label,
+            times_s=g.to_raster(f.time_s),
+            x0_m=g.x0_m,
+            y0_m=g.y0_m,
+            spacing_m=g.spacing_m,
+            crs=g.crs,
+            target_s=f.target_s,
+        )
         for _, label, f in _conditions(result)
     )
     unreached = {label: _unreached(result, f, label) for _, label, f in _conditions(result)}
     notes = [bands_note, *_modeled_notes(result), *w.warnings]
     return MapLayers(
-        title=w.scenario.name, zone=w.zone, lakes=w.water, airspace=_airspace_near(result),
-        sites=w.sites, docks=_docks_gdf(result), rasters=rasters, unreached=unreached,
+        title=w.scenario.name,
+        zone=w.zone,
+        lakes=w.water,
+        airspace=_airspace_near(result),
+        sites=w.sites,
+        docks=_docks_gdf(result),
+        rasters=rasters,
+        unreached=unreached,
         notes=tuple(notes),
     )
 
@@ -140,12 +174,20 @@ def _modeled_notes(result: RunResult) -> list[str]:
     w = result.world
     notes = []
     if "modeled" in w.docks.provenance:
-        notes.append(f"Dock sites are MODELED ({w.docks.n} docks, {int(w.docks.drones.sum())} "
-                     "drones): real sites are not public; do not read them as official.")
+        notes.append(
+            f"Dock sites are MODELED ({w.docks.n} docks, {int(w.docks.drones.sum())} "
+            "drones): real sites are not public; do not read them as official."
+        )
     if w.zone is not None and "provenance" in w.zone and (w.zone["provenance"] == "modeled").any():
-        notes.append("The area outline is MODELED from the described extent (area matches the "
-                     "official figure).")
-    if w.water is not None and "provenance" in w.water and (w.water["provenance"] == "modeled").any():
+        notes.append(
+            "The area outline is MODELED from the described extent (area matches the "
+            "official figure)."
+        )
+    if (
+        w.water is not None
+        and "provenance" in w.water
+        and (w.water["provenance"] == "modeled").any()
+    ):
         notes.append("Lake outlines are MODELED.")
     if w.scenario.aircraft.provenance == "modeled":
         notes.append(f"Aircraft performance is a planning estimate ({w.aircraft.name}).")
@@ -171,8 +213,10 @@ def write_outputs(result: RunResult, out_dir: Path) -> dict[str, Path]:
         out_dir.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=".lowalt-", dir=out_dir))
     except OSError as exc:
-        raise LowaltError(f"cannot write to the output folder {out_dir} ({exc.strerror}).",
-                          fix="choose a writable folder with --out DIR.") from None
+        raise LowaltError(
+            f"cannot write to the output folder {out_dir} ({exc.strerror}).",
+            fix="choose a writable folder with --out DIR.",
+        ) from None
     try:
         files = _write_all(result, tmp, stem)
         final: dict[str, Path] = {}
@@ -182,8 +226,10 @@ def write_outputs(result: RunResult, out_dir: Path) -> dict[str, Path]:
             final[kind] = target
         return final
     except OSError as exc:
-        raise LowaltError(f"writing outputs to {out_dir} failed ({exc}).",
-                          fix="check free space and permissions, or use --out DIR.") from None
+        raise LowaltError(
+            f"writing outputs to {out_dir} failed ({exc}).",
+            fix="check free space and permissions, or use --out DIR.",
+        ) from None
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
@@ -193,13 +239,15 @@ def _write_all(result: RunResult, tmp: Path, stem: str) -> dict[str, Path]:
     files: dict[str, Path] = {}
     report = build_report(result)
     p = tmp / f"{stem}_report.json"
-    p.write_text(json.dumps(report, indent=2, ensure_ascii=False, allow_nan=False) + "\n",
-                 encoding="utf-8")
+    p.write_text(
+        json.dumps(report, indent=2, ensure_ascii=False, allow_nan=False) + "\n", encoding="utf-8"
+    )
     files["report"] = p
 
     bands = [band_polygons(result, f, label) for _, label, f in _conditions(result)]
-    bands_gdf = gpd.GeoDataFrame(
-        gpd.pd.concat(bands, ignore_index=True), crs=WGS84) if bands else None
+    bands_gdf = (
+        gpd.GeoDataFrame(gpd.pd.concat(bands, ignore_index=True), crs=WGS84) if bands else None
+    )
     unreached = [_unreached(result, f, label) for _, label, f in _conditions(result)]
     unreached_gdf = gpd.GeoDataFrame(gpd.pd.concat(unreached, ignore_index=True), crs=WGS84)
     docks_gdf = _docks_gdf(result)
@@ -214,8 +262,11 @@ def _write_all(result: RunResult, tmp: Path, stem: str) -> dict[str, Path]:
     if s.output.geopackage:
         p = tmp / f"{stem}.gpkg"
         layers: list[tuple[str, gpd.GeoDataFrame | None]] = [
-            ("cells", _cells_gdf(result).to_crs(WGS84)), ("bands", bands_gdf),
-            ("unreached", unreached_gdf), ("docks", docks_gdf), ("area", result.world.zone),
+            ("cells", _cells_gdf(result).to_crs(WGS84)),
+            ("bands", bands_gdf),
+            ("unreached", unreached_gdf),
+            ("docks", docks_gdf),
+            ("area", result.world.zone),
             ("water", result.world.water),
             ("airspace", _airspace_near(result)),
         ]
@@ -224,9 +275,14 @@ def _write_all(result: RunResult, tmp: Path, stem: str) -> dict[str, Path]:
                 gdf.to_file(p, layer=name, driver="GPKG")
         files["geopackage"] = p
 
-    m = build_map(_map_layers(result, "Response-time bands in one-minute steps; "
-                  "outlined cells are not reached within the target."),
-                  offline=s.output.offline_map)
+    m = build_map(
+        _map_layers(
+            result,
+            "Response-time bands in one-minute steps; "
+            "outlined cells are not reached within the target.",
+        ),
+        offline=s.output.offline_map,
+    )
     p = tmp / f"{stem}.html"
     save_map(m, p)
     files["map"] = p

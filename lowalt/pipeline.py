@@ -93,30 +93,50 @@ def prepare(s: Scenario) -> World:
     zone = _layer(s, s.area.boundary_file, "service-area boundary", "area.boundary_file")
     area_m = shapely.union_all(zone.to_crs(crs).geometry.to_numpy())
     water = (
-        _layer(s, s.area.water_file, "water layer", "area.water_file") if s.area.water_file else None
+        _layer(s, s.area.water_file, "water layer", "area.water_file")
+        if s.area.water_file
+        else None
     )
-    water_m = shapely.union_all(water.to_crs(crs).geometry.to_numpy()) if water is not None else None
+    water_m = (
+        shapely.union_all(water.to_crs(crs).geometry.to_numpy()) if water is not None else None
+    )
     sites = None
     if s.area.sites_file is not None:
-        sites = read_layer(s.resolve(s.area.sites_file), geom_types={"Point"}, what="sites layer",
-                           key_path="area.sites_file", scenario_file=str(s.path))
+        sites = read_layer(
+            s.resolve(s.area.sites_file),
+            geom_types={"Point"},
+            what="sites layer",
+            key_path="area.sites_file",
+            scenario_file=str(s.path),
+        )
     c = shapely.centroid(zone.geometry.union_all())
     north = true_north_grid_bearing_deg(c.x, c.y, crs)
 
     try:
-        grid = build_grid(area_m, s.demand.grid_spacing_m, crs, water_m=water_m,
-                          include_water=s.demand.include_water, max_cells=s.demand.max_cells)
+        grid = build_grid(
+            area_m,
+            s.demand.grid_spacing_m,
+            crs,
+            water_m=water_m,
+            include_water=s.demand.include_water,
+            max_cells=s.demand.max_cells,
+        )
     except GridTooLargeError as exc:
         raise ScenarioError(
             f"a {exc.spacing_m:g} m grid over this area has about {exc.estimate:,} cells, above "
             f"the limit of {exc.limit:,} (demand.max_cells).",
-            file=str(s.path), key_path="demand.grid_spacing_m",
+            file=str(s.path),
+            key_path="demand.grid_spacing_m",
             fix=f"use grid_spacing_m: {math.ceil(exc.suggestion_m)} or more, or raise "
             "demand.max_cells if the machine has the memory.",
         ) from None
     except ValueError as exc:
-        raise ScenarioError(f"{exc}.", file=str(s.path), key_path="area.boundary_file",
-                            fix="check the boundary covers the area, or use a finer grid.") from None
+        raise ScenarioError(
+            f"{exc}.",
+            file=str(s.path),
+            key_path="area.boundary_file",
+            fix="check the boundary covers the area, or use a finer grid.",
+        ) from None
     if s.demand.weights_file is not None:
         grid = _weights(s, grid)
 
@@ -131,16 +151,42 @@ def prepare(s: Scenario) -> World:
     blocking = airspace.blocking(aircraft.cruise_altitude_m, s.airspace.blocking_restrictions)
     obstacles, unservable = _obstacles(s, airspace, aircraft, grid, area_m)
     allowed = ~unservable & ~_on(water_m, grid.xy)
-    docks = load_docks(s, grid, allowed, unservable_geoms=[
-        z.geometry for z in airspace.unservable(aircraft.cruise_altitude_m,
-                                                s.airspace.blocking_restrictions)
-    ], area_m=area_m, water_m=water_m, warnings=warnings)
-    log.info("inputs: %d cells, %d docks, %d drones, %d blocking zone(s)", grid.n, docks.n,
-             int(docks.drones.sum()), len(blocking))
+    docks = load_docks(
+        s,
+        grid,
+        allowed,
+        unservable_geoms=[
+            z.geometry
+            for z in airspace.unservable(
+                aircraft.cruise_altitude_m, s.airspace.blocking_restrictions
+            )
+        ],
+        area_m=area_m,
+        water_m=water_m,
+        warnings=warnings,
+    )
+    log.info(
+        "inputs: %d cells, %d docks, %d drones, %d blocking zone(s)",
+        grid.n,
+        docks.n,
+        int(docks.drones.sum()),
+        len(blocking),
+    )
     return World(
-        scenario=s, zone=zone, water=water, sites=sites, area_m=area_m, airspace=airspace,
-        blocking=blocking, obstacles=obstacles, unservable=unservable, grid=grid,
-        aircraft=aircraft, docks=docks, true_north_grid_deg=north, warnings=tuple(warnings),
+        scenario=s,
+        zone=zone,
+        water=water,
+        sites=sites,
+        area_m=area_m,
+        airspace=airspace,
+        blocking=blocking,
+        obstacles=obstacles,
+        unservable=unservable,
+        grid=grid,
+        aircraft=aircraft,
+        docks=docks,
+        true_north_grid_deg=north,
+        warnings=tuple(warnings),
     )
 
 
@@ -153,29 +199,44 @@ def _on(geom: BaseGeometry | None, xy: npt.NDArray[np.float64]) -> npt.NDArray[n
 
 def _weights(s: Scenario, grid: DemandGrid) -> DemandGrid:
     assert s.demand.weights_file is not None
-    gdf = read_layer(s.resolve(s.demand.weights_file), geom_types=POLYGON_TYPES,
-                     what="demand weights layer", key_path="demand.weights_file",
-                     scenario_file=str(s.path), required_columns=("weight",))
+    gdf = read_layer(
+        s.resolve(s.demand.weights_file),
+        geom_types=POLYGON_TYPES,
+        what="demand weights layer",
+        key_path="demand.weights_file",
+        scenario_file=str(s.path),
+        required_columns=("weight",),
+    )
     try:
-        return apply_weights(grid, gdf.to_crs(s.metric_crs).geometry.to_numpy(),
-                             gdf["weight"].to_numpy(dtype=np.float64))
+        return apply_weights(
+            grid,
+            gdf.to_crs(s.metric_crs).geometry.to_numpy(),
+            gdf["weight"].to_numpy(dtype=np.float64),
+        )
     except (TypeError, ValueError) as exc:
-        raise ScenarioError(f"bad weights: {exc}.", file=str(s.path),
-                            key_path="demand.weights_file",
-                            fix="give every polygon a numeric 'weight' >= 0.") from None
+        raise ScenarioError(
+            f"bad weights: {exc}.",
+            file=str(s.path),
+            key_path="demand.weights_file",
+            fix="give every polygon a numeric 'weight' >= 0.",
+        ) from None
 
 
 def _obstacles(
     s: Scenario, airspace: Airspace, aircraft: Aircraft, grid: DemandGrid, area_m: BaseGeometry
 ) -> tuple[ObstacleSet | None, npt.NDArray[np.bool_]]:
-    """No-fly polygons near the area (clipped to the farthest useful flight) and unservable cells."""
+    """No-fly polygons near the area (clipped to the farthest useful flight), unservable cells."""
     restr = s.airspace.blocking_restrictions
     horizon_m = 4.0 * max(s.guarantee.target_s, 1.0) * aircraft.cruise_speed_mps
     box = shapely.box(*area_m.buffer(horizon_m).bounds)
-    polys = [shapely.intersection(z.geometry, box) for z in airspace.blocking(
-        aircraft.cruise_altitude_m, restr)]
+    polys = [
+        shapely.intersection(z.geometry, box)
+        for z in airspace.blocking(aircraft.cruise_altitude_m, restr)
+    ]
     polys = [p for p in polys if not p.is_empty and p.area > 0]
-    obstacles = ObstacleSet.from_polygons(polys, clearance_m=s.airspace.clearance_m) if polys else None
+    obstacles = (
+        ObstacleSet.from_polygons(polys, clearance_m=s.airspace.clearance_m) if polys else None
+    )
     unservable = np.zeros(grid.n, dtype=bool)
     for z in airspace.unservable(aircraft.cruise_altitude_m, restr):
         unservable |= _on(z.geometry, grid.xy)
@@ -205,8 +266,10 @@ def analyse(world: World) -> RunResult:
     if ac.overhead_s >= target:
         raise InfeasibleError(
             f"no dock can meet a {target:g} s target: launch {ac.launch_delay_s:g} s + climb "
-            f"{ac.climb_s:.0f} s + descent {ac.descent_s:.0f} s already take {ac.overhead_s:.0f} s.",
-            file=str(s.path), key_path="guarantee.target_s",
+            f"{ac.climb_s:.0f} s + descent {ac.descent_s:.0f} s already take "
+            f"{ac.overhead_s:.0f} s.",
+            file=str(s.path),
+            key_path="guarantee.target_s",
             fix=f"raise guarantee.target_s above {math.ceil(ac.overhead_s)} s, or shorten the "
             "launch delay or lower the cruise altitude.",
         )
@@ -216,12 +279,18 @@ def analyse(world: World) -> RunResult:
     calm = compute_reach(grid.xy, docks.xy, ac, Wind.calm(), label="calm air", **kw)  # type: ignore[arg-type]
     calm_stats = evaluate(calm, grid, s.guarantee.required_share)
     timings["reach_calm_s"] = time.perf_counter() - t0
-    log.info("calm air: %.2f %% of the area within %g s, worst %.0f s (%.2f s)",
-             100 * calm_stats.reached_share, target, calm_stats.worst_time_s, timings["reach_calm_s"])
+    log.info(
+        "calm air: %.2f %% of the area within %g s, worst %.0f s (%.2f s)",
+        100 * calm_stats.reached_share,
+        target,
+        calm_stats.worst_time_s,
+        timings["reach_calm_s"],
+    )
     if calm_stats.reached_cells == 0:
         raise InfeasibleError(
             f"no cell is reached within {target:g} s even in calm air.",
-            file=str(s.path), key_path="guarantee.target_s",
+            file=str(s.path),
+            key_path="guarantee.target_s",
             fix="check the docks lie in or near the area, or raise the target.",
         )
     fields: list[ReachField] = []
@@ -234,22 +303,37 @@ def analyse(world: World) -> RunResult:
         pairs = candidate_pairs(grid.xy, docks.xy, ac, Wind(speed), **kw)  # type: ignore[arg-type]
         for d in _directions(s):
             w = Wind(speed, d, world.true_north_grid_deg)
-            f = compute_reach(grid.xy, docks.xy, ac, w, pairs=pairs,
-                              label=f"wind {speed:g} m/s from {d:g}°", **kw)  # type: ignore[arg-type]
+            f = compute_reach(
+                grid.xy, docks.xy, ac, w, pairs=pairs, label=f"wind {speed:g} m/s from {d:g}°", **kw
+            )  # type: ignore[arg-type]
             fields.append(f)
             stats.append(evaluate(f, grid, s.guarantee.required_share))
-        worst = min(range(len(stats)),
-                    key=lambda i: (stats[i].reached_share, -stats[i].worst_time_s, i))
+        worst = min(
+            range(len(stats)), key=lambda i: (stats[i].reached_share, -stats[i].worst_time_s, i)
+        )
         env = envelope(fields, f"wind {speed:g} m/s, worst direction per cell")
         env_stats = evaluate(env, grid, s.guarantee.required_share)
         timings["reach_wind_s"] = time.perf_counter() - t0
-        log.info("design wind %g m/s, %d direction(s): worst direction from %g°: %.2f %% within "
-                 "%g s (%.2f s)", speed, len(fields), fields[worst].wind.from_deg,
-                 100 * stats[worst].reached_share, target, timings["reach_wind_s"])
+        log.info(
+            "design wind %g m/s, %d direction(s): worst direction from %g°: %.2f %% within "
+            "%g s (%.2f s)",
+            speed,
+            len(fields),
+            fields[worst].wind.from_deg,
+            100 * stats[worst].reached_share,
+            target,
+            timings["reach_wind_s"],
+        )
     return RunResult(
-        world=world, calm=calm, calm_stats=calm_stats, wind_fields=tuple(fields),
-        wind_stats=tuple(stats), worst_wind=worst, wind_envelope=env,
-        wind_envelope_stats=env_stats, timings_s=timings,
+        world=world,
+        calm=calm,
+        calm_stats=calm_stats,
+        wind_fields=tuple(fields),
+        wind_stats=tuple(stats),
+        worst_wind=worst,
+        wind_envelope=env,
+        wind_envelope_stats=env_stats,
+        timings_s=timings,
     )
 
 

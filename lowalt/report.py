@@ -27,7 +27,9 @@ def _num(x: float, nd: int = 1) -> float | None:
     return round(float(x), nd) if math.isfinite(x) else None
 
 
-def _stats(st: GuaranteeStats, field: ReachField, result: RunResult) -> dict[str, Any]:
+def _stats(
+    st: GuaranteeStats, field: ReachField, result: RunResult, *, per_cell_worst: bool = False
+) -> dict[str, Any]:
     w = result.world
     worst_ll = lonlat(w, w.grid.xy[[st.worst_cell]])[0]
     unreached = np.flatnonzero(~(field.time_s <= field.target_s))
@@ -37,7 +39,7 @@ def _stats(st: GuaranteeStats, field: ReachField, result: RunResult) -> dict[str
     return {
         "label": st.label,
         "wind_speed_mps": field.wind.speed_mps,
-        "wind_from_deg": None if field.wind.is_calm else field.wind.from_deg,
+        "wind_from_deg": None if field.wind.is_calm or per_cell_worst else field.wind.from_deg,
         "holds": st.holds,
         "reached_share": round(st.reached_share, 6),
         "reached_area_km2": round(st.reached_area_km2, 3),
@@ -48,8 +50,11 @@ def _stats(st: GuaranteeStats, field: ReachField, result: RunResult) -> dict[str
         "unreachable_cells": st.unreachable_cells,
         "double_covered_share": round(st.double_share, 6),
         "worst_time_s": _num(st.worst_time_s),
-        "worst_cell": {"lon": float(worst_ll[0]), "lat": float(worst_ll[1]),
-                       "on_water": bool(w.grid.on_water[st.worst_cell])},
+        "worst_cell": {
+            "lon": float(worst_ll[0]),
+            "lat": float(worst_ll[1]),
+            "on_water": bool(w.grid.on_water[st.worst_cell]),
+        },
         "mean_s": _num(st.mean_s),
         "p50_s": _num(st.p50_s),
         "p90_s": _num(st.p90_s),
@@ -90,16 +95,20 @@ def verdict_text(st: GuaranteeStats) -> str:
     """One sentence saying whether the promise holds under one condition."""
     minutes = st.target_s / 60.0
     if st.holds:
-        return (f"HOLDS in {st.label}: {100 * st.reached_share:.2f} % of the area is reached within "
-                f"{minutes:g} min (worst {st.worst_time_s:.0f} s).")
+        return (
+            f"HOLDS in {st.label}: {100 * st.reached_share:.2f} % of the area is reached within "
+            f"{minutes:g} min (worst {st.worst_time_s:.0f} s)."
+        )
     worst = "unreachable" if not math.isfinite(st.worst_time_s) else f"{st.worst_time_s:.0f} s"
-    return (f"DOES NOT HOLD in {st.label}: {100 * st.reached_share:.2f} % of the area is reached "
-            f"within {minutes:g} min; {st.cells - st.reached_cells} cells "
-            f"({100 * (1 - st.reached_share):.2f} %) are not; worst {worst}.")
+    return (
+        f"DOES NOT HOLD in {st.label}: {100 * st.reached_share:.2f} % of the area is reached "
+        f"within {minutes:g} min; {st.cells - st.reached_cells} cells "
+        f"({100 * (1 - st.reached_share):.2f} %) are not; worst {worst}."
+    )
 
 
 def build_report(result: RunResult) -> dict[str, Any]:
-    """The report as a JSON-ready dict (see README.md for every field)."""
+    """Build the report as a JSON-ready dict (see README.md for every field)."""
     w = result.world
     s, ac, g = w.scenario, w.aircraft, w.grid
     conditions = [_stats(result.calm_stats, result.calm, result)]
@@ -107,31 +116,48 @@ def build_report(result: RunResult) -> dict[str, Any]:
     if result.worst_wind is not None:
         i = result.worst_wind
         conditions.append(_stats(result.wind_stats[i], result.wind_fields[i], result))
-        assert result.wind_envelope is not None and result.wind_envelope_stats is not None
+        assert result.wind_envelope is not None
+        assert result.wind_envelope_stats is not None
         design = {
             "speed_mps": s.wind.design_speed_mps,
             "directions_checked": len(result.wind_fields),
             "worst_direction_from_deg": result.wind_fields[i].wind.from_deg,
             "by_direction": [
-                {"from_deg": f.wind.from_deg, "reached_share": round(st.reached_share, 6),
-                 "worst_time_s": _num(st.worst_time_s), "holds": st.holds}
+                {
+                    "from_deg": f.wind.from_deg,
+                    "reached_share": round(st.reached_share, 6),
+                    "worst_time_s": _num(st.worst_time_s),
+                    "holds": st.holds,
+                }
                 for f, st in zip(result.wind_fields, result.wind_stats, strict=True)
             ],
-            "every_direction": _stats(result.wind_envelope_stats, result.wind_envelope, result),
+            "every_direction": _stats(
+                result.wind_envelope_stats, result.wind_envelope, result, per_cell_worst=True
+            ),
         }
     calm_v = verdict_text(result.calm_stats)
-    wind_v = verdict_text(result.wind_stats[result.worst_wind]) if result.worst_wind is not None else None
+    wind_v = (
+        verdict_text(result.wind_stats[result.worst_wind])
+        if result.worst_wind is not None
+        else None
+    )
     return {
         "report_schema_version": REPORT_SCHEMA_VERSION,
         "lowalt_version": version("lowalt"),
-        "scenario": {"name": s.name, "file": s.path.name if s.path else None,
-                     "description": s.description},
+        "scenario": {
+            "name": s.name,
+            "file": s.path.name if s.path else None,
+            "description": s.description,
+        },
         "target_s": s.guarantee.target_s,
         "required_share": s.guarantee.required_share,
         "verdict": {
             "calm": result.calm_stats.holds,
-            "design_wind": (result.wind_stats[result.worst_wind].holds
-                            if result.worst_wind is not None else None),
+            "design_wind": (
+                result.wind_stats[result.worst_wind].holds
+                if result.worst_wind is not None
+                else None
+            ),
             "summary": [calm_v, *([wind_v] if wind_v else [])],
         },
         "inputs": {
@@ -145,13 +171,18 @@ def build_report(result: RunResult) -> dict[str, Any]:
             "drones": int(w.docks.drones.sum()),
             "dock_layout": s.docks.layout,
             "aircraft": {
-                "name": ac.name, "cruise_speed_mps": ac.cruise_speed_mps,
-                "climb_rate_mps": ac.climb_rate_mps, "descent_rate_mps": ac.descent_rate_mps,
-                "launch_delay_s": ac.launch_delay_s, "cruise_altitude_m": ac.cruise_altitude_m,
+                "name": ac.name,
+                "cruise_speed_mps": ac.cruise_speed_mps,
+                "climb_rate_mps": ac.climb_rate_mps,
+                "descent_rate_mps": ac.descent_rate_mps,
+                "launch_delay_s": ac.launch_delay_s,
+                "cruise_altitude_m": ac.cruise_altitude_m,
                 "overhead_s": round(ac.overhead_s, 3),
-                "calm_reach_radius_m": round(max(s.guarantee.target_s - ac.overhead_s, 0.0)
-                                             * ac.cruise_speed_mps, 1),
-                "provenance": s.aircraft.provenance, "source": s.aircraft.source,
+                "calm_reach_radius_m": round(
+                    max(s.guarantee.target_s - ac.overhead_s, 0.0) * ac.cruise_speed_mps, 1
+                ),
+                "provenance": s.aircraft.provenance,
+                "source": s.aircraft.source,
             },
             "blocking_zones": [z.name for z in w.blocking],
             "unservable_cells": int(w.unservable.sum()),

@@ -67,22 +67,24 @@ class CircleSpec(_Model):
 
     lat: Latitude
     lon: Longitude
-    radius_m: PositiveFloat
+    radius_m: PositiveFloat = Field(description="Radius, metres.")
 
 
 class ZoneSpec(_Model):
     """An airspace zone typed into the scenario (ED-269 style)."""
 
-    name: str = Field(min_length=1)
-    restriction: Restriction = "prohibited"
+    name: str = Field(min_length=1, description="Zone name (shown on the map, escaped).")
+    restriction: Restriction = Field(default="prohibited", description="ED-269 restriction.")
     lower_m: NonNegFloat = Field(default=0.0, description="Lower limit, metres above ground.")
     upper_m: PositiveFloat = Field(default=120.0, description="Upper limit, metres above ground.")
     polygon_lonlat: list[tuple[Longitude, Latitude]] | None = Field(
         default=None, description="Outline as [lon, lat] pairs (closing the ring is optional)."
     )
-    circle: CircleSpec | None = None
-    provenance: Literal["confirmed", "derived", "modeled"] = "modeled"
-    source: str = "typed into the scenario"
+    circle: CircleSpec | None = Field(default=None, description="A circle instead of a polygon.")
+    provenance: Literal["confirmed", "derived", "modeled"] = Field(
+        default="modeled", description="Where the zone comes from."
+    )
+    source: str = Field(default="typed into the scenario", description="URL or derivation.")
 
     @model_validator(mode="after")
     def _one_shape(self) -> ZoneSpec:
@@ -121,25 +123,29 @@ class AirspaceConfig(_Model):
 class AircraftConfig(_Model):
     """Flight performance of the responding aircraft (a dock multirotor by default)."""
 
-    name: str = "dock multirotor"
+    name: str = Field(default="dock multirotor", description="Display name.")
     cruise_speed_mps: PositiveFloat = Field(default=15.0, description="True airspeed in cruise.")
-    climb_rate_mps: PositiveFloat = 5.0
-    descent_rate_mps: PositiveFloat = 3.0
+    climb_rate_mps: PositiveFloat = Field(default=5.0, description="Vertical speed up.")
+    descent_rate_mps: PositiveFloat = Field(default=3.0, description="Vertical speed down.")
     launch_delay_s: NonNegFloat = Field(
         default=60.0, description="Call to airborne: dispatch, lid opening and take-off."
     )
     cruise_altitude_m: PositiveFloat = Field(default=120.0, description="Metres above ground.")
-    provenance: Literal["confirmed", "derived", "modeled"] = "modeled"
-    source: str = "planning defaults, wuhan_facts.md section 6.4 [E]"
+    provenance: Literal["confirmed", "derived", "modeled"] = Field(
+        default="modeled", description="Whether the figures are confirmed for this type."
+    )
+    source: str = Field(
+        default="planning defaults, wuhan_facts.md section 6.4 [E]", description="Where from."
+    )
 
 
 class DockSite(_Model):
     """One dock typed into the scenario."""
 
-    name: str = Field(min_length=1)
+    name: str = Field(min_length=1, description="Dock name (shown on the map, escaped).")
     lat: Latitude
     lon: Longitude
-    drones: Annotated[int, Field(ge=1)] = 1
+    drones: Annotated[int, Field(ge=1)] = Field(default=1, description="Drones in this dock.")
 
 
 class DocksConfig(_Model):
@@ -147,7 +153,9 @@ class DocksConfig(_Model):
 
     layout: Literal["modeled", "listed", "file"] = Field(
         default="modeled",
-        description="'modeled': generate a lattice layout; 'listed': use 'sites'; 'file': load 'file'.",
+        description=(
+            "'modeled': generate a lattice layout; 'listed': use 'sites'; 'file': load 'file'."
+        ),
     )
     count: Annotated[int, Field(ge=1, le=100_000)] = Field(
         default=128, description="Number of docks to generate (layout 'modeled')."
@@ -156,7 +164,7 @@ class DocksConfig(_Model):
         default=None,
         description="Drones spread over the docks (layout 'modeled'); default one per dock.",
     )
-    sites: tuple[DockSite, ...] = ()
+    sites: tuple[DockSite, ...] = Field(default=(), description="Docks (layout 'listed').")
     file: Path | None = Field(
         default=None, description="Point layer; optional properties name, drones (layout 'file')."
     )
@@ -177,7 +185,10 @@ class DocksConfig(_Model):
             and self.drones_total is not None
             and self.drones_total < self.count
         ):
-            msg = f"drones_total ({self.drones_total}) is below count ({self.count}); every dock holds a drone"
+            msg = (
+                f"drones_total ({self.drones_total}) is below count ({self.count}); "
+                "every dock holds a drone"
+            )
             raise ValueError(msg)
         return self
 
@@ -228,8 +239,8 @@ class OutputConfig(_Model):
     name: str | None = Field(
         default=None, pattern=r"^[A-Za-z0-9_.-]+$", description="File stem; default: scenario stem."
     )
-    geopackage: bool = True
-    geojson: bool = True
+    geopackage: bool = Field(default=True, description="Write every layer to one .gpkg.")
+    geojson: bool = Field(default=True, description="Write docks, bands, unreached as GeoJSON.")
     offline_map: bool = Field(default=True, description="Inline Leaflet so the map works offline.")
 
 
@@ -242,11 +253,11 @@ class Scenario(_Model):
         The scenario file (set by :func:`load_scenario`); relative paths resolve from its folder.
     """
 
-    schema_version: Literal[1] = 1
-    name: str = Field(min_length=1)
-    description: str = ""
+    schema_version: Literal[1] = Field(default=1, description="Scenario format version.")
+    name: str = Field(min_length=1, description="Title of the run (map title, report).")
+    description: str = Field(default="", description="Free text, copied to the report.")
     metric_crs: str = Field(default="EPSG:4547", description="Projected CRS for metric work.")
-    area: AreaConfig
+    area: AreaConfig = Field(description="The service area and what lies in it.")
     airspace: AirspaceConfig = AirspaceConfig()
     aircraft: AircraftConfig = AircraftConfig()
     docks: DocksConfig = DocksConfig()
@@ -295,7 +306,8 @@ def load_scenario(path: str | Path) -> Scenario:
         raise ScenarioError(
             "scenario file not found.",
             file=str(p),
-            fix="check the path; scenarios live in scenarios/ (e.g. scenarios/optics_valley_grid.yaml).",
+            fix="check the path; scenarios live in scenarios/ "
+            "(e.g. scenarios/optics_valley_grid.yaml).",
         )
     try:
         raw = yaml.safe_load(p.read_text(encoding="utf-8"))
@@ -334,7 +346,8 @@ def _check_schema_version(raw: dict[str, Any], p: Path) -> dict[str, Any]:
     version = raw.get("schema_version", SCHEMA_VERSION)
     if version != SCHEMA_VERSION:
         raise ScenarioError(
-            f"schema_version {version!r} is not supported by this lowalt (it reads {SCHEMA_VERSION}).",
+            f"schema_version {version!r} is not supported by this lowalt "
+            f"(it reads {SCHEMA_VERSION}).",
             file=str(p),
             key_path="schema_version",
             fix=f"set schema_version: {SCHEMA_VERSION}, or upgrade lowalt.",

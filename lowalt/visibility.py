@@ -105,16 +105,11 @@ def _hits(a: F64, b: F64, p: F64, q: F64) -> NDArray[np.bool_]:
     o3 = ex * (ay - py) - ey * (ax - px)  # side of a w.r.t. line pq
     hit = (o1 * (o1 + den) <= 0.0) & (o3 * (o3 - den) <= 0.0)
     coll = hit & (den == 0.0) & (o1 == 0.0)
-    if coll.any():  # collinear pairs: require overlapping extents
+    if coll.any():  # collinear pairs must also overlap in extent
         r, c = np.nonzero(coll)
-        for u0, u1, v0, v1 in (
-            (ax[r, 0], bx[r, 0], px[c], qx[c]),
-            (ay[r, 0], by[r, 0], py[c], qy[c]),
-        ):
-            apart = np.maximum(np.minimum(u0, u1), np.minimum(v0, v1)) > np.minimum(
-                np.maximum(u0, u1), np.maximum(v0, v1)
-            )
-            hit[r[apart], c[apart]] = False
+        lo = np.maximum(np.minimum(a[r], b[r]), np.minimum(p[c], q[c]))
+        hi = np.minimum(np.maximum(a[r], b[r]), np.maximum(p[c], q[c]))
+        hit[r, c] = np.all(lo <= hi, axis=1)
     return hit.any(axis=1)
 
 
@@ -135,7 +130,7 @@ class ObstacleSet:
     vertices_xy: F64
     _merged: BaseGeometry = field(repr=False)  # prepared MultiPolygon of the union
     _wedges: F64 = field(repr=False)  # (V, 2, 2) unit in/out edge directions per vertex
-    _edges: tuple[F64, F64, F64, NDArray[np.intp]] = field(repr=False)  # p, q, boxes, starts
+    _edges: tuple[F64, F64, F64] = field(repr=False)  # shrunk edges p->q, group boxes
 
     @classmethod
     def from_polygons(
@@ -161,52 +156,39 @@ class ObstacleSet:
                 [p.buffer(clearance_m, join_style="mitre", mitre_limit=_MITRE_LIMIT) for p in polys]
             )
         merged = [orient(p, 1.0) for p in _explode(shapely.unary_union(polys))] if polys else []
-        verts, wedges, p_all, q_all = [np.zeros((0, 2))], [np.zeros((0, 2, 2))], [], []
-        for poly in merged:
-            for ring in (poly.exterior, *poly.interiors):  # interior always on the left
-                c = np.asarray(ring.coords)[:-1]
-                c = c[np.any(c != np.roll(c, 1, axis=0), axis=1)]
-                ein, eout = c - np.roll(c, 1, axis=0), np.roll(c, -1, axis=0) - c
-                li, lo = np.hypot(*ein.T)[:, None], np.hypot(*eout.T)[:, None]
-                turn = ein[:, 0] * eout[:, 1] - ein[:, 1] * eout[:, 0]
-                keep = turn > _TURN_TOL * li[:, 0] * lo[:, 0]
-                verts.append(c[keep])
-                wedges.append(np.stack([ein / li, eout / lo], axis=1)[keep])
-        bounds = shapely.total_bounds(merged) if merged else np.zeros(4)
-        eps = _SHRINK_REL * max(bounds[2] - bounds[0], bounds[3] - bounds[1], 1.0)
-        for poly in _explode([p.buffer(-eps, join_style="mitre") for p in merged]):
-            for ring in (poly.exterior, *poly.interiors):
-                c = np.asarray(ring.coords)
-                for s in range(0, len(c) - 1, _EDGE_GROUP):
-                    p_all.append(c[s : s + _EDGE_GROUP])
-                    q_all.append(c[s + 1 : s + _EDGE_GROUP + 1])
-        p_all = [g[: len(h)] for g, h in zip(p_all, q_all, strict=True)]
-        sizes = np.array([len(g) for g in p_all], dtype=np.intp)
-        starts = np.concatenate([[0], np.cumsum(sizes)]).astype(np.intp)
-        boxes = np.array(
-            [
-                [*np.minimum(g.min(0), h.min(0)), *np.maximum(g.max(0), h.max(0))]
-                for g, h in zip(p_all, q_all, strict=True)
+        verts, wedges = [np.zeros((0, 2))], [np.zeros((0, 2, 2))]
+        for ring in (r for poly in merged for r in (poly.exterior, *poly.interiors)):
+            c = np.asarray(ring.coords)[:-1]  # oriented: obstacle interior on the left
+            c = c[np.any(c != np.roll(c, 1, axis=0), axis=1)]
+            ein, eout = c - np.roll(c, 1, axis=0), np.roll(c, -1, axis=0) - c
+            li, lo = np.hypot(*ein.T), np.hypot(*eout.T)
+            keep = ein[:, 0] * eout[:, 1] - ein[:, 1] * eout[:, 0] > _TURN_TOL * li * lo
+            verts.append(c[keep])
+            wedges.append(np.stack([ein / li[:, None], eout / lo[:, None]], axis=1)[keep])
+        x0, y0, x1, y1 = shapely.total_bounds(merged) if merged else np.zeros(4)
+        eps = _SHRINK_REL * max(x1 - x0, y1 - y0, 1.0)
+        shrunk = _explode([p.buffer(-eps, join_style="mitre") for p in merged])
+        rings = [np.asarray(r.coords) for g in shrunk for r in (g.exterior, *g.interiors)]
+        pe = np.concatenate([c[:-1] for c in rings]) if rings else np.zeros((0, 2))
+        qe = np.concatenate([c[1:] for c in rings]) if rings else np.zeros((0, 2))
+        lo_hi = np.zeros((0, 4))
+        if len(pe):  # bounding box of each group of _EDGE_GROUP consecutive edges
+            at = np.arange(0, len(pe), _EDGE_GROUP)
+            lo_hi = np.c_[
+                np.minimum.reduceat(np.minimum(pe, qe), at),
+                np.maximum.reduceat(np.maximum(pe, qe), at),
             ]
-        ).reshape(-1, 4)
-        p_cat = np.concatenate(p_all) if p_all else np.zeros((0, 2))
-        q_cat = np.concatenate(q_all) if q_all else np.zeros((0, 2))
         union = shapely.multipolygons(merged) if merged else shapely.MultiPolygon()
         shapely.prepare(union)
-        return cls(
-            tuple(polys),
-            np.concatenate(verts),
-            union,
-            np.concatenate(wedges),
-            (p_cat, q_cat, boxes, starts),
-        )
+        vx, wx = np.concatenate(verts), np.concatenate(wedges)
+        return cls(tuple(polys), vx, union, wx, (pe, qe, lo_hi))
 
     def is_empty(self) -> bool:
         """Whether there are no obstacles at all."""
         return bool(self._merged.is_empty)
 
     def inside(self, xy: ArrayLike) -> NDArray[np.bool_]:
-        """Whether points (M, 2) in metres lie strictly inside an obstacle; (M,), boundary = outside."""
+        """Whether points (M, 2) in metres are strictly inside an obstacle (boundary: no); (M,)."""
         pts = _xy(xy)
         if self.is_empty():
             return np.zeros(len(pts), dtype=bool)
@@ -222,18 +204,17 @@ class ObstacleSet:
         return self._crosses(a, b) | self.inside(a) | self.inside(b)
 
     def _crosses(self, a: F64, b: F64) -> NDArray[np.bool_]:
-        """Whether segments a->b (n, 2) touch the shrunk obstacles (endpoints assumed outside)."""
-        p, q, boxes, starts = self._edges
+        """Whether segments a->b (n, 2) touch the shrunk obstacles; (n,)."""
+        p, q, boxes = self._edges
         out = np.zeros(len(a), dtype=bool)
         lo, hi = np.minimum(a, b), np.maximum(a, b)
         for g, (x0, y0, x1, y1) in enumerate(boxes):
             near = (hi[:, 0] >= x0) & (lo[:, 0] <= x1) & (hi[:, 1] >= y0) & (lo[:, 1] <= y1)
             idx = np.flatnonzero(near & ~out)
-            pg, qg = p[starts[g] : starts[g + 1]], q[starts[g] : starts[g + 1]]
-            step = max(1, _BLOCK // len(pg))
-            for s in range(0, len(idx), step):
-                sub = idx[s : s + step]
-                out[sub] = _hits(a[sub], b[sub], pg, qg)
+            sl = slice(g * _EDGE_GROUP, (g + 1) * _EDGE_GROUP)
+            for s in range(0, len(idx), _BLOCK // _EDGE_GROUP):
+                sub = idx[s : s + _BLOCK // _EDGE_GROUP]
+                out[sub] = _hits(a[sub], b[sub], p[sl], q[sl])
         return out
 
     def _radial(self, o: F64) -> tuple[F64, NDArray[np.intp]]:
@@ -393,65 +374,46 @@ def cost_field(
 
     Targets visible from the source cost ``cost_fn(target - source)``; the others
     ``min(vertex_cost[v] + cost_fn(target - v))`` over vertices v visible from the
-    target, found by trying vertices in increasing order of that (lower-bound) key
-    until a visible one turns up. Only targets whose direct cost (a lower bound) is
-    ``<= max_cost`` are evaluated; every cost above ``max_cost`` is reported as inf.
+    target, found by trying vertices in increasing order of that key (a lower bound
+    of the cost via v) until a visible one turns up. Only targets whose direct cost
+    (a lower bound) is ``<= max_cost`` are evaluated; costs above it are reported as inf.
     """
-    s = _xy(source_xy)[0]
-    t = _xy(targets_xy)
-    m, verts = len(t), obstacles.vertices_xy
+    s, t, obs = _xy(source_xy)[0], _xy(targets_xy), obstacles
+    m, verts = len(t), obs.vertices_xy
     cost, via = np.full(m, np.inf), np.full(m, -2, dtype=np.intp)
     vcost, vpred = np.full(len(verts), np.inf), np.full(len(verts), -2, dtype=np.intp)
     direct = np.asarray(cost_fn(t[:, 0] - s[0], t[:, 1] - s[1]), dtype=np.float64)
     cand = np.flatnonzero(direct <= max_cost)
-    if not obstacles.is_empty():
-        cand = cand[~obstacles.inside(t[cand])] if not obstacles.inside(s)[0] else cand[:0]
-        k0 = np.zeros(len(cand), dtype=np.intp)
-        src = np.broadcast_to(s, (len(cand), 2))
-        seen = obstacles._visible(obstacles._radial(s[None]), k0, src, t[cand])
-    else:
-        seen = np.ones(len(cand), dtype=bool)
+    seen = np.ones(len(cand), dtype=bool)
+    if not obs.is_empty():
+        cand = cand[~obs.inside(t[cand])] if not obs.inside(s)[0] else cand[:0]
+        k0, src = np.zeros(len(cand), dtype=np.intp), np.broadcast_to(s, (len(cand), 2))
+        seen = obs._visible(obs._radial(s[None]), k0, src, t[cand])
     ok = seen & np.isfinite(direct[cand])
     cost[cand[ok]], via[cand[ok]] = direct[cand[ok]], -1
     rest = cand[~ok]
     if rest.size and len(verts):
-        vcost, vpred = obstacles._dijkstra(s, cost_fn, max_cost)
-        use = np.flatnonzero(vcost <= max_cost)
-        step = max(1, _BLOCK // max(1, len(use)))
-        for c0 in range(0, rest.size if use.size else 0, step):
-            idx = rest[c0 : c0 + step]
-            _via_vertices(obstacles, t[idx], use, vcost, cost_fn, max_cost, cost, via, idx)
+        vcost, vpred = obs._dijkstra(s, cost_fn, max_cost)
+    use = np.flatnonzero(vcost <= max_cost)
+    v = verts[use]
+    step = max(1, _BLOCK // max(1, len(use)))
+    for c0 in range(0, rest.size if use.size else 0, step):  # blocks of targets x vertices
+        idx = rest[c0 : c0 + step]
+        dx, dy = t[idx, :1] - v[:, 0], t[idx, 1:] - v[:, 1]
+        key = vcost[use] + np.asarray(cost_fn(dx, dy), dtype=np.float64)
+        key[key > max_cost] = np.inf
+        rows = np.arange(len(idx))
+        while rows.size:  # best remaining vertex per target; keep it if visible
+            j = np.argmin(key[rows], axis=1)
+            k = key[rows, j]
+            rows, j, k = rows[np.isfinite(k)], j[np.isfinite(k)], k[np.isfinite(k)]
+            free = obs._visible(obs._vertex_radial, use[j], v[j], t[idx[rows]])
+            cost[idx[rows[free]]], via[idx[rows[free]]] = k[free], use[j[free]]
+            key[rows[~free], j[~free]] = np.inf
+            rows = rows[~free]
     over = cost > max_cost
     cost[over], via[over] = np.inf, -2
     return FieldResult(cost, via, s, t, verts, vcost, vpred)
-
-
-def _via_vertices(
-    obs: ObstacleSet,
-    t: F64,
-    use: NDArray[np.intp],
-    vcost: F64,
-    cost_fn: CostFn,
-    max_cost: float,
-    cost: F64,
-    via: NDArray[np.intp],
-    idx: NDArray[np.intp],
-) -> None:
-    """Fill ``cost[idx]``/``via[idx]`` for targets ``t`` (n, 2) reached over vertices ``use``."""
-    v = obs.vertices_xy[use]
-    dx, dy = t[:, :1] - v[:, 0], t[:, 1:] - v[:, 1]
-    key = vcost[use] + np.asarray(cost_fn(dx, dy), dtype=np.float64)
-    key[key > max_cost] = np.inf
-    rows = np.arange(len(t))
-    while rows.size:
-        j = np.argmin(key[rows], axis=1)
-        k = key[rows, j]
-        live = np.isfinite(k)
-        rows, j, k = rows[live], j[live], k[live]
-        free = obs._visible(obs._vertex_radial, use[j], v[j], t[rows])
-        cost[idx[rows[free]]], via[idx[rows[free]]] = k[free], use[j[free]]
-        key[rows[~free], j[~free]] = np.inf
-        rows = rows[~free]
 
 
 def shortest_path(
@@ -471,9 +433,8 @@ def shortest_path(
             ids = np.flatnonzero(shapely.intersects_xy(np.array(obstacles.polygons), *p))
             which = ", ".join(f"#{i}" for i in ids) or "?"
             msg = f"{name} point ({p[0]:.1f}, {p[1]:.1f}) is inside no-fly obstacle {which}"
-            raise NoRouteError(
-                msg, fix="move the point out of the no-fly area or reduce clearance_m"
-            )
+            fix = "move the point out of the no-fly area or reduce clearance_m"
+            raise NoRouteError(msg, fix=fix)
     res = cost_field(a, b[None], obstacles, cost_fn)
     if not np.isfinite(res.cost[0]):
         msg = (

@@ -26,8 +26,11 @@ def metric_to_lonlat(x: float, y: float) -> tuple[float, float]:
 def square_feature(x0: float, y0: float, x1: float, y1: float, **props: Any) -> dict[str, Any]:
     """A GeoJSON polygon feature for a box given in metres from the origin."""
     ring = [metric_to_lonlat(x, y) for x, y in ((x0, y0), (x1, y0), (x1, y1), (x0, y1), (x0, y0))]
-    return {"type": "Feature", "properties": props,
-            "geometry": {"type": "Polygon", "coordinates": [ring]}}
+    return {
+        "type": "Feature",
+        "properties": props,
+        "geometry": {"type": "Polygon", "coordinates": [ring]},
+    }
 
 
 def write_fc(path: Path, features: list[dict[str, Any]]) -> Path:
@@ -37,19 +40,35 @@ def write_fc(path: Path, features: list[dict[str, Any]]) -> Path:
 
 @pytest.fixture
 def tiny_world(tmp_path: Path):
-    """A 2.1 x 2.1 km square area (21 x 21 cells of 100 m) with one dock at its centre; returns a scenario-writing function."""
-    write_fc(tmp_path / "zone.geojson", [square_feature(-1050, -1050, 1050, 1050, name="tiny",
-                                                        provenance="modeled", source="test")])
+    """A 2.1 x 2.1 km square (21 x 21 cells of 100 m), one dock at its centre.
+
+    Returns a function that writes a scenario with dotted-key overrides and returns its path.
+    """
+    write_fc(
+        tmp_path / "zone.geojson",
+        [
+            square_feature(
+                -1050, -1050, 1050, 1050, name="tiny", provenance="modeled", source="test"
+            )
+        ],
+    )
     dock_lon, dock_lat = metric_to_lonlat(0, 0)
 
     def make(overrides: dict[str, Any] | None = None, name: str = "tiny.yaml") -> Path:
         doc: dict[str, Any] = {
             "name": "tiny",
             "area": {"boundary_file": "zone.geojson"},
-            "aircraft": {"cruise_speed_mps": 10, "climb_rate_mps": 5, "descent_rate_mps": 5,
-                         "launch_delay_s": 10, "cruise_altitude_m": 50},
-            "docks": {"layout": "listed",
-                      "sites": [{"name": "centre", "lat": dock_lat, "lon": dock_lon, "drones": 2}]},
+            "aircraft": {
+                "cruise_speed_mps": 10,
+                "climb_rate_mps": 5,
+                "descent_rate_mps": 5,
+                "launch_delay_s": 10,
+                "cruise_altitude_m": 50,
+            },
+            "docks": {
+                "layout": "listed",
+                "sites": [{"name": "centre", "lat": dock_lat, "lon": dock_lon, "drones": 2}],
+            },
             "demand": {"grid_spacing_m": 100},
             "guarantee": {"target_s": 300},
             "wind": {"design_speed_mps": 5, "directions": 8},

@@ -7,8 +7,13 @@ from lowalt.aircraft import Aircraft, Wind, leg_time_s
 
 
 def drone(**kw: float) -> Aircraft:
-    base = {"cruise_speed_mps": 15.0, "climb_rate_mps": 5.0, "descent_rate_mps": 3.0,
-            "launch_delay_s": 60.0, "cruise_altitude_m": 120.0}
+    base = {
+        "cruise_speed_mps": 15.0,
+        "climb_rate_mps": 5.0,
+        "descent_rate_mps": 3.0,
+        "launch_delay_s": 60.0,
+        "cruise_altitude_m": 120.0,
+    }
     base.update(kw)
     return Aircraft(name="test", **base)
 

@@ -21,8 +21,14 @@ def test_tiny_world_end_to_end(tiny_world, tmp_path: Path, capsys) -> None:
     code, stdout, _ = _run(capsys, [str(tiny_world()), "--out", str(out)])
     assert code == 0
     names = sorted(p.name for p in out.iterdir())
-    assert names == ["tiny.gpkg", "tiny.html", "tiny_bands.geojson", "tiny_docks.geojson",
-                     "tiny_report.json", "tiny_unreached.geojson"]
+    assert names == [
+        "tiny.gpkg",
+        "tiny.html",
+        "tiny_bands.geojson",
+        "tiny_docks.geojson",
+        "tiny_report.json",
+        "tiny_unreached.geojson",
+    ]
     report = json.loads((out / "tiny_report.json").read_text())
     calm = report["conditions"][0]
     # 21 x 21 cells, dock in the centre: farthest cell centre (1000, 1000) m -> 1414.2 m at
@@ -42,40 +48,69 @@ def test_reports_are_deterministic(tiny_world, tmp_path: Path, capsys) -> None:
 
 
 def test_guarantee_failure_is_a_verdict_not_an_error(tiny_world, tmp_path: Path, capsys) -> None:
-    code, stdout, _ = _run(capsys, [str(tiny_world({"guarantee.target_s": 100})), "--out",
-                                    str(tmp_path / "o")])
+    code, stdout, _ = _run(
+        capsys, [str(tiny_world({"guarantee.target_s": 100})), "--out", str(tmp_path / "o")]
+    )
     assert code == 0
     assert "DOES NOT HOLD" in stdout
-    code, _, _ = _run(capsys, [str(tiny_world({"guarantee.target_s": 100})), "--out",
-                               str(tmp_path / "o"), "--strict"])
+    code, _, _ = _run(
+        capsys,
+        [str(tiny_world({"guarantee.target_s": 100})), "--out", str(tmp_path / "o"), "--strict"],
+    )
     assert code == 1
 
 
 BAD_CASES = {
     "unknown key": ({"aircraft.speed": 3}, "aircraft.speed"),
     "wrong type": ({"demand.grid_spacing_m": "fine"}, "demand.grid_spacing_m"),
-    "swapped lat/lon": ({"docks.sites": [{"name": "a", "lat": 114.4, "lon": 30.5}]},
-                        "docks.sites[0].lat"),
-    "self-intersecting zone": ({"airspace.zones": [{"name": "bow", "polygon_lonlat": [
-        [114.40, 30.50], [114.41, 30.51], [114.41, 30.50], [114.40, 30.51]]}]},
-        "airspace.zones[0].polygon_lonlat"),
+    "swapped lat/lon": (
+        {"docks.sites": [{"name": "a", "lat": 114.4, "lon": 30.5}]},
+        "docks.sites[0].lat",
+    ),
+    "self-intersecting zone": (
+        {
+            "airspace.zones": [
+                {
+                    "name": "bow",
+                    "polygon_lonlat": [
+                        [114.40, 30.50],
+                        [114.41, 30.51],
+                        [114.41, 30.50],
+                        [114.40, 30.51],
+                    ],
+                }
+            ]
+        },
+        "airspace.zones[0].polygon_lonlat",
+    ),
     "missing file": ({"area.water_file": "missing.geojson"}, "area.water_file"),
     "target no dock can meet": ({"guarantee.target_s": 20}, "guarantee.target_s"),
-    "grid too large": ({"demand.grid_spacing_m": 10, "demand.max_cells": 1000},
-                       "demand.grid_spacing_m"),
-    "dock in a no-fly zone": ({"airspace.zones": [{"name": "nfz", "circle": {
-        "lat": 30.5, "lon": 114.4, "radius_m": 3000}}]}, "docks.sites[0]"),
-    "dock far away": ({"docks.sites": [{"name": "a", "lat": 30.5, "lon": 116.9}]},
-                      "docks.sites[0]"),
+    "grid too large": (
+        {"demand.grid_spacing_m": 10, "demand.max_cells": 1000},
+        "demand.grid_spacing_m",
+    ),
+    "dock in a no-fly zone": (
+        {
+            "airspace.zones": [
+                {"name": "nfz", "circle": {"lat": 30.5, "lon": 114.4, "radius_m": 3000}}
+            ]
+        },
+        "docks.sites[0]",
+    ),
+    "dock far away": (
+        {"docks.sites": [{"name": "a", "lat": 30.5, "lon": 116.9}]},
+        "docks.sites[0]",
+    ),
 }
 
 
 @pytest.mark.parametrize("case", sorted(BAD_CASES))
-def test_bad_input_exit_2_one_message_no_output(case: str, tiny_world, tmp_path: Path,
-                                                capsys) -> None:
+def test_bad_input_exit_2_one_message_no_output(
+    case: str, tiny_world, tmp_path: Path, capsys
+) -> None:
     overrides, key_path = BAD_CASES[case]
     out = tmp_path / "out"
-    code, stdout, err = _run(capsys, [str(tiny_world(overrides)), "--out", str(out)])
+    code, _stdout, err = _run(capsys, [str(tiny_world(overrides)), "--out", str(out)])
     assert code == 2
     lines = [ln for ln in err.splitlines() if ln.startswith("lowalt: error:")]
     assert len(lines) == 1, err
@@ -87,10 +122,14 @@ def test_bad_input_exit_2_one_message_no_output(case: str, tiny_world, tmp_path:
 def test_invalid_geometry_in_a_referenced_file(tiny_world, tmp_path: Path, capsys) -> None:
     bow = square_feature(0, 0, 100, 100)
     bow["geometry"]["coordinates"][0][1], bow["geometry"]["coordinates"][0][2] = (
-        bow["geometry"]["coordinates"][0][2], bow["geometry"]["coordinates"][0][1])
+        bow["geometry"]["coordinates"][0][2],
+        bow["geometry"]["coordinates"][0][1],
+    )
     write_fc(tmp_path / "water.geojson", [bow])
-    code, _, err = _run(capsys, [str(tiny_world({"area.water_file": "water.geojson"})), "--out",
-                                 str(tmp_path / "o")])
+    code, _, err = _run(
+        capsys,
+        [str(tiny_world({"area.water_file": "water.geojson"})), "--out", str(tmp_path / "o")],
+    )
     assert code == 2
     assert "water.geojson" in err and "area.water_file" in err and "Self-intersection" in err
 
@@ -114,8 +153,14 @@ def test_validate_and_schema(tiny_world, capsys) -> None:
 def test_default_scenario_end_to_end(tmp_path: Path) -> None:
     """The README's run command, as a subprocess from the repository root."""
     out = tmp_path / "maps"
-    proc = subprocess.run([sys.executable, "run_scenario.py", "--out", str(out)], cwd=REPO,
-                          capture_output=True, text=True, timeout=300, check=False)
+    proc = subprocess.run(
+        [sys.executable, "run_scenario.py", "--out", str(out)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert proc.returncode == 0, proc.stderr
     report = json.loads((out / "optics_valley_grid_report.json").read_text())
     assert report["inputs"]["docks"] == 128 and report["inputs"]["drones"] == 186

@@ -8,8 +8,14 @@ from lowalt.aircraft import Aircraft, Wind
 from lowalt.reach import candidate_pairs, compute_reach, pair_times_s
 from lowalt.visibility import ObstacleSet
 
-AC = Aircraft("test", cruise_speed_mps=10.0, climb_rate_mps=5.0, descent_rate_mps=5.0,
-              launch_delay_s=10.0, cruise_altitude_m=50.0)  # overhead 10 + 10 + 10 = 30 s
+AC = Aircraft(
+    "test",
+    cruise_speed_mps=10.0,
+    climb_rate_mps=5.0,
+    descent_rate_mps=5.0,
+    launch_delay_s=10.0,
+    cruise_altitude_m=50.0,
+)  # overhead 10 + 10 + 10 = 30 s
 
 
 def test_single_dock_straight_line_known_answer() -> None:
@@ -25,8 +31,15 @@ def test_detour_around_square_equals_hand_computed_length() -> None:
     # Dock at (0, 0), scene at (10 km, 0), no-fly square [4, 6] x [-1, 1] km in between.
     # Shortest path: (0,0) -> (4,1) -> (6,1) -> (10,0) km = 2*sqrt(17) + 2 km.
     obstacles = ObstacleSet.from_polygons([box(4000, -1000, 6000, 1000)])
-    t = pair_times_s(np.array([[10000.0, 0.0]]), np.array([[0.0, 0.0]]), np.array([0]),
-                     np.array([0]), AC, Wind.calm(), obstacles)
+    t = pair_times_s(
+        np.array([[10000.0, 0.0]]),
+        np.array([[0.0, 0.0]]),
+        np.array([0]),
+        np.array([0]),
+        AC,
+        Wind.calm(),
+        obstacles,
+    )
     path_m = (2 * math.sqrt(17.0) + 2.0) * 1000.0
     assert float(t[0]) == pytest.approx(30.0 + path_m / 10.0, rel=1e-9)
 
@@ -34,8 +47,9 @@ def test_detour_around_square_equals_hand_computed_length() -> None:
 def test_detour_is_longer_than_straight_line_only_when_blocked() -> None:
     obstacles = ObstacleSet.from_polygons([box(4000, -1000, 6000, 1000)])
     cells = np.array([[10000.0, 0.0], [10000.0, 5000.0]])
-    f = compute_reach(cells, np.array([[0.0, 0.0]]), AC, Wind.calm(), target_s=1e4,
-                      obstacles=obstacles)
+    f = compute_reach(
+        cells, np.array([[0.0, 0.0]]), AC, Wind.calm(), target_s=1e4, obstacles=obstacles
+    )
     assert f.time_s[1] == pytest.approx(30.0 + math.hypot(10000, 5000) / 10.0)
     assert f.time_s[0] > 30.0 + 10000.0 / 10.0
 
@@ -68,8 +82,14 @@ def test_a_farther_downwind_dock_can_win() -> None:
 
 def test_unservable_cells_are_infinite() -> None:
     cells = np.array([[100.0, 0.0], [200.0, 0.0]])
-    f = compute_reach(cells, np.array([[0.0, 0.0]]), AC, Wind.calm(), target_s=300.0,
-                      unservable=np.array([False, True]))
+    f = compute_reach(
+        cells,
+        np.array([[0.0, 0.0]]),
+        AC,
+        Wind.calm(),
+        target_s=300.0,
+        unservable=np.array([False, True]),
+    )
     assert math.isfinite(f.time_s[0]) and math.isinf(f.time_s[1])
 
 
@@ -81,12 +101,21 @@ def test_candidate_pairs_are_exact_against_brute_force(seed: int, wind_speed: fl
     docks = rng.uniform(0, 8000, size=(12, 2))
     obstacles = ObstacleSet.from_polygons([box(3000, 3000, 4000, 5000), box(6000, 500, 6500, 2500)])
     inside = obstacles.inside(cells)
-    pairs = candidate_pairs(cells, docks, AC, Wind(wind_speed), target_s=200.0,
-                            obstacles=obstacles, unservable=inside)
+    pairs = candidate_pairs(
+        cells, docks, AC, Wind(wind_speed), target_s=200.0, obstacles=obstacles, unservable=inside
+    )
     for from_deg in (0.0, 75.0, 200.0):
         wind = Wind(wind_speed, from_deg)
-        fast = compute_reach(cells, docks, AC, wind, target_s=200.0, obstacles=obstacles,
-                             unservable=inside, pairs=pairs)
+        fast = compute_reach(
+            cells,
+            docks,
+            AC,
+            wind,
+            target_s=200.0,
+            obstacles=obstacles,
+            unservable=inside,
+            pairs=pairs,
+        )
         cc, dd = np.meshgrid(np.arange(len(cells)), np.arange(len(docks)), indexing="ij")
         t = pair_times_s(cells, docks, cc.ravel(), dd.ravel(), AC, wind, obstacles, inside)
         t = t.reshape(len(cells), len(docks))

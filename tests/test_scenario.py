@@ -93,8 +93,12 @@ def test_listed_layout_needs_sites(tiny_world) -> None:
 
 
 def test_zone_limits_must_be_a_band(tiny_world) -> None:
-    zone = {"name": "z", "lower_m": 100, "upper_m": 50,
-            "circle": {"lat": 30.5, "lon": 114.4, "radius_m": 100}}
+    zone = {
+        "name": "z",
+        "lower_m": 100,
+        "upper_m": 50,
+        "circle": {"lat": 30.5, "lon": 114.4, "radius_m": 100},
+    }
     e = _err(tiny_world({"airspace.zones": [zone]}))
     assert "upper_m" in e.message
 
