@@ -104,6 +104,8 @@ def format_validation_error(exc: ValidationError, root: type[BaseModel]) -> tupl
 def _fix_for(kind: str, ctx: dict[str, Any]) -> str:
     if kind in {"float_parsing", "float_type", "int_parsing", "int_type", "int_from_float"}:
         return "write a plain number (units are in the key name, e.g. 300 for target_s)."
+    if kind == "value_error" and "CRS" in str(ctx.get("error", "")):  # metric_crs
+        return "use a projected CRS in metres, e.g. EPSG:4547 (CGCS2000 GK, best for Wuhan)."
     if kind in {"bool_parsing", "bool_type"}:
         return "write true or false."
     if kind == "literal_error":

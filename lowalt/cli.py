@@ -40,6 +40,9 @@ def _parser() -> argparse.ArgumentParser:
         description="Check and plan low-altitude drone operations. With no command, runs a "
         f"scenario (default {DEFAULT_SCENARIO}).",
     )
+    from lowalt import __version__
+
+    p.add_argument("--version", action="version", version=f"lowalt {__version__}")
     p.add_argument("-v", "--verbose", action="count", default=0, help="more log output")
     p.add_argument("-q", "--quiet", action="store_true", help="only errors")
     sub = p.add_subparsers(dest="command")
@@ -78,7 +81,9 @@ _GLOBAL_FLAGS = frozenset({"-v", "-vv", "--verbose", "-q", "--quiet"})
 def _normalise(args: list[str]) -> list[str]:
     """Make the plain form ``lowalt [SCENARIO] [--out DIR]`` mean ``lowalt run ...``."""
     first = next((a for a in args if not a.startswith("-")), None)
-    if first in {"run", "validate", "schema"} or (first is None and {"-h", "--help"} & set(args)):
+    if first in {"run", "validate", "schema"} or (
+        first is None and {"-h", "--help", "--version"} & set(args)
+    ):
         return args
     i = 0
     while i < len(args) and args[i] in _GLOBAL_FLAGS:

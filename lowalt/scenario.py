@@ -17,9 +17,17 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from lowalt._scenario_errors import format_validation_error
+from lowalt.crs import ensure_projected
 from lowalt.errors import ScenarioError
 
 __all__ = [
@@ -266,6 +274,18 @@ class Scenario(_Model):
     wind: WindConfig = WindConfig()
     output: OutputConfig = OutputConfig()
     path: Path | None = Field(default=None, exclude=True)
+
+    @field_validator("metric_crs")
+    @classmethod
+    def _projected(cls, v: str) -> str:
+        try:
+            ensure_projected(v)
+        except ValueError as exc:
+            raise ValueError(str(exc)) from None
+        except Exception:  # pyproj.exceptions.CRSError (a RuntimeError)
+            msg = f"unknown CRS {v!r}: not found in the PROJ database"
+            raise ValueError(msg) from None
+        return v
 
     def resolve(self, p: Path) -> Path:
         """Resolve a path from the scenario against the scenario file's folder."""

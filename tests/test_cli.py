@@ -173,3 +173,10 @@ def test_default_scenario_end_to_end(tmp_path: Path) -> None:
     for layer in ("Docks", "Zone boundary", "Lakes", "Airspace", "Calm air", "MODELED"):
         assert layer in html
     assert "calm air" in proc.stdout
+
+
+def test_version(capsys) -> None:
+    with pytest.raises(SystemExit) as e:
+        main(["--version"])
+    assert e.value.code == 0
+    assert capsys.readouterr().out.startswith("lowalt ")

@@ -72,6 +72,7 @@ def test_self_intersecting_polygon(tmp_path: Path) -> None:
     assert "feature 0" in msg
 
 
+@pytest.mark.filterwarnings("ignore:'crs' was not provided")
 def test_missing_crs(tmp_path: Path) -> None:
     p = tmp_path / "nocrs.gpkg"
     gpd.GeoDataFrame(geometry=[box(0, 0, 1, 1)]).to_file(p)
