@@ -16,14 +16,21 @@ def _points(path: Path, docks: list[tuple[float, float, dict]]) -> Path:
     feats = []
     for x, y, props in docks:
         lon, lat = metric_to_lonlat(x, y)
-        feats.append({"type": "Feature", "properties": props,
-                      "geometry": {"type": "Point", "coordinates": [lon, lat]}})
+        feats.append(
+            {
+                "type": "Feature",
+                "properties": props,
+                "geometry": {"type": "Point", "coordinates": [lon, lat]},
+            }
+        )
     return write_fc(path, feats)
 
 
 def test_docks_from_file(tiny_world, tmp_path: Path) -> None:
-    _points(tmp_path / "docks.geojson", [(-500, 0, {"name": "W", "drones": 3}),
-                                         (500, 0, {"name": "E", "drones": 1})])
+    _points(
+        tmp_path / "docks.geojson",
+        [(-500, 0, {"name": "W", "drones": 3}), (500, 0, {"name": "E", "drones": 1})],
+    )
     s = load_scenario(tiny_world({"docks": {"layout": "file", "file": "docks.geojson"}}))
     r = analyse(prepare(s))
     assert r.world.docks.names == ("W", "E")
@@ -43,8 +50,7 @@ def test_docks_file_bad_drones(tiny_world, tmp_path: Path) -> None:
 def test_demand_weights(tiny_world, tmp_path: Path) -> None:
     # Weight 9 on the west half, 1 elsewhere; a 150 s target reaches ~1.2 km around the centre.
     write_fc(tmp_path / "w.geojson", [square_feature(-1050, -1050, -50, 1050, weight=9)])
-    s = load_scenario(tiny_world({"demand.weights_file": "w.geojson",
-                                  "guarantee.target_s": 130}))
+    s = load_scenario(tiny_world({"demand.weights_file": "w.geojson", "guarantee.target_s": 130}))
     st = analyse(prepare(s)).calm_stats
     assert st.weighted_share == pytest.approx(st.reached_share, abs=0.05)
     assert 0 < st.reached_share < 1
@@ -62,8 +68,11 @@ def test_inline_no_fly_zone_forces_detour(tiny_world) -> None:
     # it are reached around its north end.
     lon0, lat0 = metric_to_lonlat(200, -1100)
     lon1, lat1 = metric_to_lonlat(400, 900)
-    zone = {"name": "strip", "polygon_lonlat": [[lon0, lat0], [lon1, lat0], [lon1, lat1],
-                                                [lon0, lat1]], "upper_m": 300}
+    zone = {
+        "name": "strip",
+        "polygon_lonlat": [[lon0, lat0], [lon1, lat0], [lon1, lat1], [lon0, lat1]],
+        "upper_m": 300,
+    }
     blocked = analyse(prepare(load_scenario(tiny_world({"airspace.zones": [zone]}))))
     free = analyse(prepare(load_scenario(tiny_world(name="free.yaml"))))
     assert blocked.world.unservable.sum() > 0  # cells inside the strip
@@ -74,8 +83,12 @@ def test_inline_no_fly_zone_forces_detour(tiny_world) -> None:
 def test_zone_above_cruise_does_not_block(tiny_world) -> None:
     lon0, lat0 = metric_to_lonlat(200, -1100)
     lon1, lat1 = metric_to_lonlat(400, 900)
-    zone = {"name": "high", "lower_m": 200, "upper_m": 300,
-            "polygon_lonlat": [[lon0, lat0], [lon1, lat0], [lon1, lat1], [lon0, lat1]]}
+    zone = {
+        "name": "high",
+        "lower_m": 200,
+        "upper_m": 300,
+        "polygon_lonlat": [[lon0, lat0], [lon1, lat0], [lon1, lat1], [lon0, lat1]],
+    }
     r = analyse(prepare(load_scenario(tiny_world({"airspace.zones": [zone]}))))
     assert r.world.obstacles is None and r.world.unservable.sum() == 0
     assert json.dumps(r.calm_stats.worst_time_s)
