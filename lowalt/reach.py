@@ -23,12 +23,20 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
+from scipy import sparse
 from scipy.spatial import cKDTree
 
 from lowalt.aircraft import Aircraft, Wind
 from lowalt.visibility import ObstacleSet, cost_field
 
-__all__ = ["PairSet", "ReachField", "candidate_pairs", "compute_reach", "pair_times_s"]
+__all__ = [
+    "PairSet",
+    "ReachField",
+    "candidate_pairs",
+    "compute_reach",
+    "pair_times_s",
+    "reach_matrix",
+]
 
 log = logging.getLogger(__name__)
 
@@ -269,3 +277,92 @@ def compute_reach(
         dock_reach_cells=per_dock,
         target_s=target_s,
     )
+
+
+def reach_matrix(
+    cells_xy: npt.NDArray[np.float64],
+    sites_xy: npt.NDArray[np.float64],
+    aircraft: Aircraft,
+    *,
+    max_time_s: float,
+    wind_speed_mps: float = 0.0,
+    directions: int = 36,
+    true_north_grid_deg: float = 0.0,
+    obstacles: ObstacleSet | None = None,
+    unservable: npt.NDArray[np.bool_] | None = None,
+) -> sparse.csr_array:
+    """Sparse site x cell response times up to a horizon, for the placement models.
+
+    Parameters
+    ----------
+    cells_xy, sites_xy
+        (N, 2) demand cells and (S, 2) candidate sites, metres, metric CRS.
+    aircraft
+        Performance.
+    max_time_s
+        Horizon, seconds: pairs slower than this are left out (absent = not reachable).
+    wind_speed_mps
+        Design wind speed; 0 = calm air. With wind, each entry is the pair's time under the
+        *worst* direction: exactly the headwind time ``d / (v - w)`` on a straight leg, and the
+        slowest of ``directions`` evenly spaced directions on a leg that detours round obstacles.
+        Coverage computed from it holds whatever the wind direction.
+    directions
+        Directions tried on detoured legs.
+    true_north_grid_deg
+        Grid bearing of true north (see :class:`~lowalt.aircraft.Wind`).
+    obstacles, unservable
+        As in :func:`pair_times_s`.
+
+    Returns
+    -------
+    scipy.sparse.csr_array
+        (S, N) float64 seconds; stored entries are the reachable pairs within the horizon (a
+        stored value is always > 0, since every flight pays the launch/climb/descent overhead).
+    """
+    vmin = aircraft.cruise_speed_mps - wind_speed_mps
+    n_sites, n_cells = len(sites_xy), len(cells_xy)
+    if vmin <= 0 or max_time_s <= aircraft.overhead_s:
+        return sparse.csr_array((n_sites, n_cells), dtype=np.float64)
+    radius = (max_time_s - aircraft.overhead_s) * vmin  # worst direction still gets this far
+    pairs = cKDTree(sites_xy).query_ball_point(cells_xy, r=radius * (1 + 1e-9) + 1e-6)
+    counts = np.fromiter((len(p) for p in pairs), dtype=np.int64, count=n_cells)
+    site = (
+        np.concatenate([np.asarray(p, dtype=np.int64) for p in pairs])
+        if counts.sum()
+        else (np.empty(0, dtype=np.int64))
+    )
+    cell = np.repeat(np.arange(n_cells, dtype=np.int64), counts)
+    if wind_speed_mps == 0:
+        t = pair_times_s(
+            cells_xy, sites_xy, cell, site, aircraft, Wind.calm(), obstacles, unservable
+        )
+    else:
+        d = np.hypot(*(cells_xy[cell] - sites_xy[site]).T)
+        t = aircraft.overhead_s + d / vmin
+        if unservable is not None:
+            t[unservable[cell]] = np.inf
+        if obstacles is not None and not obstacles.is_empty():
+            blocked = obstacles.blocked(sites_xy[site], cells_xy[cell])
+            if blocked.any():
+                b = np.flatnonzero(blocked)
+                worst = np.full(len(b), -np.inf)
+                for i in range(directions):
+                    w = Wind(wind_speed_mps, 360.0 * i / directions, true_north_grid_deg)
+                    worst = np.maximum(
+                        worst,
+                        pair_times_s(
+                            cells_xy, sites_xy, cell[b], site[b], aircraft, w, obstacles, unservable
+                        ),
+                    )
+                t[b] = worst
+    keep = t <= max_time_s
+    m = sparse.csr_array((t[keep], (site[keep], cell[keep])), shape=(n_sites, n_cells))
+    m.sort_indices()
+    log.debug(
+        "reach matrix: %d sites x %d cells, %d pairs within %g s",
+        n_sites,
+        n_cells,
+        m.nnz,
+        max_time_s,
+    )
+    return m

@@ -5,7 +5,7 @@ import pytest
 from shapely.geometry import box
 
 from lowalt.aircraft import Aircraft, Wind
-from lowalt.reach import candidate_pairs, compute_reach, pair_times_s
+from lowalt.reach import candidate_pairs, compute_reach, pair_times_s, reach_matrix
 from lowalt.visibility import ObstacleSet
 
 AC = Aircraft(
@@ -122,3 +122,37 @@ def test_candidate_pairs_are_exact_against_brute_force(seed: int, wind_speed: fl
         np.testing.assert_allclose(fast.time_s, t.min(axis=1), rtol=1e-12)
         np.testing.assert_array_equal(fast.docks_within_target, (t <= 200.0).sum(axis=1))
         np.testing.assert_array_equal(fast.dock_reach_cells, (t <= 200.0).sum(axis=0))
+
+
+def test_reach_matrix_calm_and_worst_direction() -> None:
+    cells = np.array([[0.0, 0.0], [500.0, 0.0], [3000.0, 0.0]])
+    sites = np.array([[0.0, 0.0], [1000.0, 0.0]])
+    m = reach_matrix(cells, sites, AC, max_time_s=200.0).toarray()
+    # calm: 30 s overhead + d / 10 m/s
+    np.testing.assert_allclose(m, [[30.0, 80.0, 0.0], [130.0, 80.0, 0.0]])
+    w = reach_matrix(cells, sites, AC, max_time_s=200.0, wind_speed_mps=5.0).toarray()
+    # worst direction = headwind: d / (10 - 5)
+    np.testing.assert_allclose(w, [[30.0, 130.0, 0.0], [0.0, 130.0, 0.0]])
+
+
+def test_reach_matrix_worst_direction_bounds_every_direction() -> None:
+    rng = np.random.default_rng(3)
+    cells = rng.uniform(0, 5000, size=(200, 2))
+    sites = rng.uniform(0, 5000, size=(6, 2))
+    obstacles = ObstacleSet.from_polygons([box(2000, 1000, 2600, 4000)])
+    inside = obstacles.inside(cells)
+    worst = reach_matrix(
+        cells, sites, AC, max_time_s=1e4, wind_speed_mps=4.0, obstacles=obstacles, unservable=inside
+    ).toarray()
+    for from_deg in (0.0, 45.0, 170.0, 300.0):
+        f = compute_reach(
+            cells,
+            sites,
+            AC,
+            Wind(4.0, from_deg),
+            target_s=1e4,
+            obstacles=obstacles,
+            unservable=inside,
+        )
+        best_worst = np.where(worst > 0, worst, np.inf).min(axis=0)
+        assert np.all(f.time_s <= best_worst + 1e-9)
