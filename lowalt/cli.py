@@ -79,16 +79,15 @@ _GLOBAL_FLAGS = frozenset({"-v", "-vv", "--verbose", "-q", "--quiet"})
 
 
 def _normalise(args: list[str]) -> list[str]:
-    """Make the plain form ``lowalt [SCENARIO] [--out DIR]`` mean ``lowalt run ...``."""
-    first = next((a for a in args if not a.startswith("-")), None)
+    """Move -v/-q to the front; make ``lowalt [SCENARIO] [--out DIR]`` mean ``lowalt run ...``."""
+    flags = [a for a in args if a in _GLOBAL_FLAGS]
+    rest = [a for a in args if a not in _GLOBAL_FLAGS]
+    first = next((a for a in rest if not a.startswith("-")), None)
     if first in {"run", "validate", "schema"} or (
-        first is None and {"-h", "--help", "--version"} & set(args)
+        first is None and {"-h", "--help", "--version"} & set(rest)
     ):
-        return args
-    i = 0
-    while i < len(args) and args[i] in _GLOBAL_FLAGS:
-        i += 1
-    return [*args[:i], "run", *args[i:]]
+        return [*flags, *rest]
+    return [*flags, "run", *rest]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -117,34 +116,122 @@ def _validate(path: Path) -> int:
     from lowalt.pipeline import prepare
     from lowalt.scenario import load_scenario
 
-    world = prepare(load_scenario(path))
-    print(f"{path}: valid ({world.grid.n} cells, {world.docks.n} docks)")
+    scenario = load_scenario(path)
+    parts = []
+    if scenario.area is not None:
+        world = prepare(scenario)
+        parts.append(f"{world.grid.n} cells, {world.docks.n} docks")
+    if scenario.corridor is not None:
+        parts.append(f"corridor for {len(scenario.corridor.aircraft)} aircraft")
+    if scenario.network is not None:
+        parts.append("route network")
+    print(f"{path}: valid ({'; '.join(parts)})")
     return EXIT_OK
 
 
 def _run(path: Path, out: Path, strict: bool) -> int:
-    from lowalt.outputs import write_outputs
-    from lowalt.pipeline import analyse, prepare
-    from lowalt.report import verdict_text
+    from lowalt._atomic import write_atomically
     from lowalt.scenario import load_scenario
 
     t0 = time.perf_counter()
     scenario = load_scenario(path)
-    result = analyse(prepare(scenario))
-    files = write_outputs(result, out)
-    lines = [verdict_text(result.calm_stats)]
-    if result.worst_wind is not None:
-        lines.append(verdict_text(result.wind_stats[result.worst_wind]))
+    stem = scenario.output_stem
+    writers = []
+    lines: list[str] = []
+    holds = True
+    # Compute every study first: any error leaves the output folder untouched.
+    if scenario.area is not None:
+        from lowalt.outputs import write_reach_files
+        from lowalt.pipeline import analyse, prepare
+        from lowalt.report import verdict_text
+
+        result = analyse(prepare(scenario))
+        lines.append(verdict_text(result.calm_stats))
+        if result.worst_wind is not None:
+            lines.append(verdict_text(result.wind_stats[result.worst_wind]))
+        holds = result.calm_stats.holds and (
+            result.worst_wind is None or result.wind_stats[result.worst_wind].holds
+        )
+        writers.append(lambda tmp: write_reach_files(result, tmp, stem))
+    if scenario.corridor is not None:
+        from lowalt.route_outputs import write_corridor_files
+        from lowalt.study_corridor import run_corridor
+
+        corridor = run_corridor(scenario)
+        lines.extend(_corridor_lines(corridor))
+        writers.append(lambda tmp: write_corridor_files(corridor, tmp, stem))
+    if scenario.network is not None:
+        from lowalt.route_outputs import write_network_files
+        from lowalt.study_network import run_network
+
+        network = run_network(scenario)
+        lines.extend(_network_lines(network))
+        writers.append(lambda tmp: write_network_files(network, tmp, stem))
+
+    def build(tmp: Path) -> dict[str, Path]:
+        files: dict[str, Path] = {}
+        for w in writers:
+            files.update(w(tmp))
+        return files
+
+    files = write_atomically(out, build)
     for line in lines:
         print(line)
-    for kind in ("map", "report", "geopackage"):
+    for kind in (
+        "map",
+        "report",
+        "geopackage",
+        "corridor_map",
+        "corridor_report",
+        "network_map",
+        "network_report",
+    ):
         if kind in files:
-            print(f"{kind}: {files[kind]}")
+            print(f"{kind.replace('_', ' ')}: {files[kind]}")
     log.info("done in %.1f s", time.perf_counter() - t0)
-    holds = result.calm_stats.holds and (
-        result.worst_wind is None or result.wind_stats[result.worst_wind].holds
-    )
     return EXIT_NOT_HOLDING if strict and not holds else EXIT_OK
+
+
+def _corridor_lines(res: object) -> list[str]:
+    from lowalt.study_corridor import CorridorResult
+
+    assert isinstance(res, CorridorResult)
+    c = res.scenario.corridor
+    assert c is not None
+    out = []
+    for pid, r in res.routes.items():
+        claim = ""
+        if c.claimed_time_s is not None:
+            verdict = "meets" if r.flight_time_s <= c.claimed_time_s else "misses"
+            claim = f"; {verdict} the reported {c.claimed_time_s / 60:g} min"
+        out.append(
+            f"{pid}: {r.length_m / 1000:.1f} km, {r.flight_time_s / 60:.1f} min airborne{claim}"
+        )
+    out.extend(f"{pid}: no route ({why})" for pid, why in res.failures.items())
+    if c.claimed_time_s is not None:
+        kmh = res.great_circle_m / c.claimed_time_s * 3.6
+        out.append(
+            f"{c.claimed_time_s / 60:g} min implies {kmh:.0f} km/h over the "
+            f"{res.great_circle_m / 1000:.1f} km straight line"
+        )
+    return out
+
+
+def _network_lines(res: object) -> list[str]:
+    from lowalt.study_network import NetworkResult
+
+    assert isinstance(res, NetworkResult)
+    a = res.assignment
+    inside = sum(1 for f in res.findings if f.conflict)
+    layers = (
+        f"{a.n_layers} altitude layers separate them ({a.status})"
+        if a is not None
+        else f"layering failed: {res.layering_error}"
+    )
+    return [
+        f"{len(res.routes)} routes: {inside} route-zone conflicts, "
+        f"{len(res.conflicts)} route-route conflicts; {layers}"
+    ]
 
 
 if __name__ == "__main__":

@@ -16,9 +16,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -27,14 +24,14 @@ import numpy as np
 import numpy.typing as npt
 import shapely
 
+from lowalt._atomic import write_atomically
 from lowalt.crs import WGS84
-from lowalt.errors import LowaltError
 from lowalt.pipeline import RunResult
 from lowalt.reach import ReachField
 from lowalt.report import build_report, dock_table
 from lowalt.webmap import MapLayers, TimeRaster, build_map, response_bands, save_map
 
-__all__ = ["band_polygons", "write_outputs"]
+__all__ = ["band_polygons", "write_outputs", "write_reach_files"]
 
 log = logging.getLogger(__name__)
 
@@ -111,6 +108,13 @@ def _unreached(result: RunResult, field: ReachField, label: str) -> gpd.GeoDataF
     ).to_crs(WGS84)
 
 
+def _unreached_cells(result: RunResult, field: ReachField) -> gpd.GeoDataFrame:
+    """One square per unreached cell (the map merges touching ones and counts cells)."""
+    g = result.world.grid
+    idx = np.flatnonzero(~(field.time_s <= field.target_s))
+    return gpd.GeoDataFrame(geometry=g.cell_polygons(idx), crs=g.crs).to_crs(WGS84)
+
+
 def _docks_gdf(result: RunResult) -> gpd.GeoDataFrame:
     rows = dock_table(result)
     w = result.world
@@ -149,7 +153,7 @@ def _map_layers(result: RunResult, bands_note: str) -> MapLayers:
         )
         for _, label, f in _conditions(result)
     )
-    unreached = {label: _unreached(result, f, label) for _, label, f in _conditions(result)}
+    unreached = {label: _unreached_cells(result, f) for _, label, f in _conditions(result)}
     notes = [bands_note, *_modeled_notes(result), *w.warnings]
     return MapLayers(
         title=w.scenario.name,
@@ -195,7 +199,7 @@ def _modeled_notes(result: RunResult) -> list[str]:
 
 
 def write_outputs(result: RunResult, out_dir: Path) -> dict[str, Path]:
-    """Write every output of a run into ``out_dir`` atomically.
+    """Write every output of a reach check into ``out_dir`` atomically.
 
     Returns
     -------
@@ -207,34 +211,12 @@ def write_outputs(result: RunResult, out_dir: Path) -> dict[str, Path]:
     LowaltError
         When the folder cannot be created or written.
     """
-    s = result.world.scenario
-    stem = s.output_stem
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=".lowalt-", dir=out_dir))
-    except OSError as exc:
-        raise LowaltError(
-            f"cannot write to the output folder {out_dir} ({exc.strerror}).",
-            fix="choose a writable folder with --out DIR.",
-        ) from None
-    try:
-        files = _write_all(result, tmp, stem)
-        final: dict[str, Path] = {}
-        for kind, p in files.items():
-            target = out_dir / p.name
-            os.replace(p, target)
-            final[kind] = target
-        return final
-    except OSError as exc:
-        raise LowaltError(
-            f"writing outputs to {out_dir} failed ({exc}).",
-            fix="check free space and permissions, or use --out DIR.",
-        ) from None
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+    stem = result.world.scenario.output_stem
+    return write_atomically(out_dir, lambda tmp: write_reach_files(result, tmp, stem))
 
 
-def _write_all(result: RunResult, tmp: Path, stem: str) -> dict[str, Path]:
+def write_reach_files(result: RunResult, tmp: Path, stem: str) -> dict[str, Path]:
+    """Write the reach check's files into ``tmp``; returns ``{kind: path}``."""
     s = result.world.scenario
     files: dict[str, Path] = {}
     report = build_report(result)

@@ -88,6 +88,13 @@ def prepare(s: Scenario) -> World:
     LowaltError
         For any problem with the inputs (with file, key path and fix).
     """
+    if s.area is None:
+        raise ScenarioError(
+            "this scenario has no 'area' section, so there is no reach check to prepare.",
+            file=str(s.path),
+            key_path="area",
+            fix="add an 'area:' section with boundary_file.",
+        )
     crs = s.metric_crs
     warnings: list[str] = []
     zone = _layer(s, s.area.boundary_file, "service-area boundary", "area.boundary_file")

@@ -35,11 +35,16 @@ __all__ = [
     "AirspaceConfig",
     "AreaConfig",
     "CircleSpec",
+    "CorridorConfig",
     "DemandConfig",
     "DockSite",
     "DocksConfig",
+    "GroundConfig",
     "GuaranteeConfig",
+    "NetworkConfig",
     "OutputConfig",
+    "PlaceSpec",
+    "RunwayUse",
     "Scenario",
     "WindConfig",
     "ZoneSpec",
@@ -241,6 +246,92 @@ class WindConfig(_Model):
     )
 
 
+class PlaceSpec(_Model):
+    """A named point (WGS84)."""
+
+    name: str = Field(min_length=1, description="Name (shown on the map, escaped).")
+    lat: Latitude
+    lon: Longitude
+
+
+class RunwayUse(_Model):
+    """Join or leave a runway along its axis."""
+
+    runway: str = Field(min_length=1, description="Runway id in corridor.runways_file.")
+    direction_deg: Annotated[float, Field(ge=0, lt=360)] = Field(
+        description="Direction of travel on the runway (grid bearing); 190 = southbound at Huahu."
+    )
+    straight_m: NonNegFloat | None = Field(
+        default=None, description="Straight leg along the axis; null = the aircraft's default."
+    )
+
+
+class GroundConfig(_Model):
+    """Ground freight for comparison."""
+
+    graph_file: Path | None = Field(
+        default=None, description="Road graph (.osm XML or .graphml) read with osmnx."
+    )
+    download: bool = Field(
+        default=False, description="Download the road graph with osmnx (needs the internet)."
+    )
+    detour_factor: Annotated[float, Field(ge=1.0, le=5.0)] = Field(
+        default=1.3, description="Road distance / straight line, used when no graph is given."
+    )
+    average_speed_kmh: PositiveFloat = Field(
+        default=50.0, description="Truck average speed when the graph has no speeds, km/h."
+    )
+
+
+class CorridorConfig(_Model):
+    """A point-to-point corridor planned for several aircraft and checked against a claim."""
+
+    origin: PlaceSpec
+    destination: PlaceSpec
+    aircraft: tuple[str | dict[str, Any], ...] = Field(
+        min_length=1,
+        description="Profile ids (see lowalt.profiles) or {base: id, <field>: value} overrides.",
+    )
+    runways_file: Path | None = Field(default=None, description="Runway centrelines (by id).")
+    departure: RunwayUse | None = None
+    arrival: RunwayUse | None = None
+    claimed_time_s: PositiveFloat | None = Field(
+        default=None, description="Reported door-to-door flight time to check, seconds."
+    )
+    wind_speed_mps: NonNegFloat = Field(default=0.0, description="Uniform wind speed.")
+    wind_from_deg: Annotated[float, Field(ge=0, lt=360)] = Field(
+        default=0.0, description="Direction the wind blows from (true), degrees."
+    )
+    blocking_restrictions: tuple[Restriction, ...] = Field(
+        default=("prohibited",), description="Zones of these restrictions are flown around."
+    )
+    ground: GroundConfig = GroundConfig()
+
+    @model_validator(mode="after")
+    def _runways(self) -> CorridorConfig:
+        if (self.departure or self.arrival) and self.runways_file is None:
+            msg = "departure/arrival name a runway: give runways_file"
+            raise ValueError(msg)
+        return self
+
+
+class NetworkConfig(_Model):
+    """A route network checked against airspace and itself."""
+
+    routes_file: Path = Field(description="LineString routes with lower_m/upper_m bands.")
+    terminal_radius_m: NonNegFloat = Field(
+        default=500.0, description="Overlaps this close to a shared end point are not conflicts."
+    )
+    layer_height_m: PositiveFloat = Field(default=30.0, description="Height of one layer.")
+    band_min_m: NonNegFloat = Field(default=60.0, description="Bottom of the layered band, m AGL.")
+    band_max_m: PositiveFloat = Field(default=300.0, description="Top of the layered band, m AGL.")
+    time_limit_s: PositiveFloat = Field(default=10.0, description="CP-SAT time limit.")
+    reported_counts: dict[str, Annotated[int, Field(ge=0)]] = Field(
+        default_factory=dict,
+        description="Counts to check, by type or status (e.g. passenger: 8, open: 15).",
+    )
+
+
 class OutputConfig(_Model):
     """What to write."""
 
@@ -265,15 +356,30 @@ class Scenario(_Model):
     name: str = Field(min_length=1, description="Title of the run (map title, report).")
     description: str = Field(default="", description="Free text, copied to the report.")
     metric_crs: str = Field(default="EPSG:4547", description="Projected CRS for metric work.")
-    area: AreaConfig = Field(description="The service area and what lies in it.")
+    area: AreaConfig | None = Field(
+        default=None, description="The service area (runs the reach check when given)."
+    )
     airspace: AirspaceConfig = AirspaceConfig()
     aircraft: AircraftConfig = AircraftConfig()
     docks: DocksConfig = DocksConfig()
     demand: DemandConfig = DemandConfig()
     guarantee: GuaranteeConfig = GuaranteeConfig()
     wind: WindConfig = WindConfig()
+    corridor: CorridorConfig | None = Field(
+        default=None, description="A corridor study (routes per aircraft, claim check)."
+    )
+    network: NetworkConfig | None = Field(
+        default=None, description="A route-network study (airspace, conflicts, layers)."
+    )
     output: OutputConfig = OutputConfig()
     path: Path | None = Field(default=None, exclude=True)
+
+    @model_validator(mode="after")
+    def _something_to_do(self) -> Scenario:
+        if self.area is None and self.corridor is None and self.network is None:
+            msg = "give at least one study: 'area' (reach check), 'corridor' or 'network'"
+            raise ValueError(msg)
+        return self
 
     @field_validator("metric_crs")
     @classmethod
@@ -376,13 +482,22 @@ def _check_schema_version(raw: dict[str, Any], p: Path) -> dict[str, Any]:
 
 
 def _check_files(s: Scenario) -> None:
-    refs: list[tuple[str, Path | None]] = [
-        ("area.boundary_file", s.area.boundary_file),
-        ("area.water_file", s.area.water_file),
-        ("area.sites_file", s.area.sites_file),
-        ("docks.file", s.docks.file if s.docks.layout == "file" else None),
-        ("demand.weights_file", s.demand.weights_file),
-    ]
+    refs: list[tuple[str, Path | None]] = []
+    if s.area is not None:
+        refs += [
+            ("area.boundary_file", s.area.boundary_file),
+            ("area.water_file", s.area.water_file),
+            ("area.sites_file", s.area.sites_file),
+            ("docks.file", s.docks.file if s.docks.layout == "file" else None),
+            ("demand.weights_file", s.demand.weights_file),
+        ]
+    if s.corridor is not None:
+        refs += [
+            ("corridor.runways_file", s.corridor.runways_file),
+            ("corridor.ground.graph_file", s.corridor.ground.graph_file),
+        ]
+    if s.network is not None:
+        refs.append(("network.routes_file", s.network.routes_file))
     refs += [(f"airspace.files[{i}]", f) for i, f in enumerate(s.airspace.files)]
     for key, ref in refs:
         if ref is not None and not s.resolve(ref).is_file():

@@ -194,9 +194,9 @@ def raster_overlay(
     px = s * (m_north - m_south) / (y_hi - y_lo) / px_per_cell  # Mercator scale ~ 1 / cos(lat)
     px = max(px, math.sqrt((m_east - m_west) * (m_north - m_south) / max_pixels))
     width, height = math.ceil((m_east - m_west) / px), math.ceil((m_north - m_south) / px)
-    m_east, m_south = m_west + width * px, m_north - height * px
+    px_x, px_y = (m_east - m_west) / width, (m_north - m_south) / height  # exact fit
     gx, gy = np.meshgrid(
-        m_west + (np.arange(width) + 0.5) * px, m_north - (np.arange(height) + 0.5) * px
+        m_west + (np.arange(width) + 0.5) * px_x, m_north - (np.arange(height) + 0.5) * px_y
     )
     x, y = transformer(WEB_MERCATOR, raster.crs).transform(gx, gy)
     j = np.rint((np.asarray(x) - raster.x0_m) / s).astype(np.int64)
@@ -345,8 +345,8 @@ def _airspace_key(restriction: object) -> str:
 _CSS = (
     "<style>.lowalt-box{position:fixed;z-index:1000;background:rgba(255,255,255,.92);"
     "border:1px solid #888;border-radius:4px;font:12px/1.35 sans-serif;padding:5px 9px}"
-    ".lowalt-legend{bottom:34px;left:10px}"
-    ".lowalt-notes{top:10px;left:50%;transform:translateX(-50%);max-width:46%}"
+    ".lowalt-legend{bottom:58px;left:10px}"
+    ".lowalt-notes{top:10px;left:54px;max-width:38%}"
     ".lowalt-popup th{text-align:left;padding-right:6px}</style>"
 )
 
@@ -449,7 +449,9 @@ def build_map(layers: MapLayers, *, offline: bool = True, band_step_s: float = 6
     HtmlBox("Legend", _legend(bands, target_s)).add_to(m)
     HtmlBox("Notes", _notes_box(layers.title, notes)).add_to(m)
     folium.LayerControl(collapsed=False).add_to(m)
-    m.fit_bounds([[south, west], [north, east]])
+    fit = folium.map.FitBounds([[south, west], [north, east]], padding=(10, 10))
+    fit.options["animate"] = False  # no zoom animation: the first frame is already final
+    fit.add_to(m)
     if offline:
         inline_assets(m)
         _OFFLINE_MAPS.add(m)
@@ -468,6 +470,8 @@ def save_map(m: folium.Map, path: Path) -> None:
             fh.write(text)
             fh.flush()
             os.fsync(fh.fileno())
+        # mkstemp makes the file 0600; a web page should be readable like any saved file.
+        os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o644)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -11,6 +11,7 @@ import lowalt
 
 LEVELS = {
     "errors": 0,
+    "_atomic": 1,
     "units": 0,
     "crs": 0,
     "_scenario_errors": 0,
@@ -33,9 +34,13 @@ LEVELS = {
     "network": 5,
     "optimize": 5,
     "pipeline": 6,
+    "study_corridor": 6,
+    "study_network": 6,
     "report": 7,
     "webmap": 7,
+    "routemap": 7,
     "outputs": 8,
+    "route_outputs": 8,
     "cli": 9,
 }
 

@@ -81,9 +81,14 @@ def test_top_level_must_be_mapping(tmp_path: Path) -> None:
     assert "mapping" in _err(p).message
 
 
-def test_missing_required_key(tiny_world, delete) -> None:
+def test_scenario_without_any_study(tiny_world, delete) -> None:
     e = _err(tiny_world({"area": delete}))
-    assert e.key_path == "area"
+    assert "'area'" in e.message and "'corridor'" in e.message
+
+
+def test_missing_required_key(tiny_world, delete) -> None:
+    e = _err(tiny_world({"area.boundary_file": delete}))
+    assert e.key_path == "area.boundary_file"
     assert "missing" in e.message
 
 

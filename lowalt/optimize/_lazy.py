@@ -1,0 +1,158 @@
+"""Lazy row generation for covering problems (LSCP, p-center probes, backup cover).
+
+Solve the cover model exactly on a subset of demand rows, check the solution against
+all rows, add rows it leaves uncovered, repeat. The optimum of a subset is a valid
+lower bound for the full problem, so the loop stops with a proof as soon as a subset
+optimum covers every row (or the bound meets a full-feasible incumbent). Each subset
+is reduced by column dominance and row dominance before it reaches CP-SAT.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+from numpy.typing import NDArray
+
+from lowalt.optimize._coverage import dominated_columns, dominated_rows, gather_rows
+from lowalt.optimize._setcover import solve_cover_cpsat
+from lowalt.optimize.greedy import drop_redundant, greedy_max_cover
+
+__all__ = ["LazyOutcome", "lazy_min_cover"]
+
+logger = logging.getLogger(__name__)
+
+INITIAL_ROWS = 1000
+"""Rows in the first subset (half smallest coverage, half a seeded random sample)."""
+BATCH_ROWS = 1000
+"""Most uncovered rows added per iteration (same split)."""
+
+
+@dataclass(frozen=True)
+class LazyOutcome:
+    """``status``: optimal / feasible / infeasible / unknown; ``sites`` cover every row."""
+
+    status: str
+    sites: list[int]
+    value: int
+    bound: int
+    iterations: int
+    active_rows: int
+
+
+def _pick(rows: NDArray[np.int64], deg: NDArray[np.int64], n: int, rng: np.random.Generator
+          ) -> NDArray[np.int64]:
+    if rows.size <= n:
+        return rows
+    half = n // 2
+    small = rows[np.argsort(deg[rows], kind="stable")[:half]]
+    rest = np.setdiff1d(rows, small, assume_unique=True)
+    return np.concatenate([small, rng.choice(rest, n - half, replace=False)])
+
+
+def _covered(site_major: sp.csr_array, sites: list[int], n_rows: int) -> NDArray[np.bool_]:
+    cov = np.zeros(n_rows, dtype=bool)
+    if sites:
+        cov[gather_rows(site_major, np.asarray(sites, dtype=np.int64))] = True
+    return cov
+
+
+def _repair(cov: sp.csr_array, smaj: sp.csr_array, sites: list[int]) -> list[int]:
+    chosen, _ = greedy_max_cover(cov, None, None, forced=sites, site_major=smaj)
+    return drop_redundant(cov, chosen, site_major=smaj)
+
+
+def lazy_min_cover(
+    cov: sp.csr_array,
+    *,
+    cap: int | None = None,
+    incumbent: list[int] | None = None,
+    lower: int = 0,
+    deadline: float,
+    seed: int = 0,
+    num_workers: int = 1,
+) -> LazyOutcome:
+    """Minimum set cover of every row of ``cov`` (rows × sites), or a cover of size ≤ cap.
+
+    Parameters
+    ----------
+    cov
+        Demand-major boolean coverage; every row must have at least one site.
+    cap
+        Decision mode: find any cover with at most ``cap`` sites, or prove none exists
+        (status ``"infeasible"``). None: minimise.
+    incumbent
+        A known full cover (upper bound and hint).
+    lower
+        A known lower bound.
+    deadline
+        ``time.perf_counter()`` value at which to stop.
+    """
+    n_rows = cov.shape[0]
+    smaj = sp.csr_array(cov.T)
+    deg = np.diff(cov.indptr).astype(np.int64)
+    rng = np.random.default_rng(seed)
+    best = list(incumbent) if incumbent is not None else _repair(cov, smaj, [])
+    ub = len(best)
+    lb = lower
+    if cap is not None and ub <= cap:
+        return LazyOutcome("feasible", best, ub, lb, 0, 0)
+    active = _pick(np.arange(n_rows), deg, INITIAL_ROWS, rng)
+    hint_sites: list[int] = best
+    it = 0
+    while True:
+        it += 1
+        remaining = deadline - time.perf_counter()
+        if remaining <= 0:
+            break
+        sub = cov[active]
+        cand = np.unique(sub.indices).astype(np.int64)
+        cand = cand[~dominated_columns(sub, cand)]
+        local = sub[:, cand]
+        local = local[~dominated_rows(local)]
+        pos = np.searchsorted(cand, hint_sites)
+        ok = (pos < cand.size) & (cand[np.minimum(pos, cand.size - 1)] == hint_sites)
+        hint = pos[ok]
+        if cap is not None:
+            out = solve_cover_cpsat(local, lower=lb, upper=cap, hint=hint, feasibility_only=True,
+                                    time_limit_s=remaining, num_workers=num_workers, seed=seed)
+        else:
+            out = solve_cover_cpsat(local, lower=lb, upper=ub - 1, hint=hint,
+                                    time_limit_s=remaining, num_workers=num_workers, seed=seed)
+        logger.debug("lazy it %d: %d rows -> %s, %d cols: %s value %d bound %d (%.2fs)",
+                     it, active.size, local.shape, cand.size, out.status, out.value,
+                     out.bound, out.wall_time_s)
+        if out.status == "infeasible":
+            if cap is not None:
+                return LazyOutcome("infeasible", best, ub, cap + 1, it, active.size)
+            # The subset cannot be covered within ub: ub is optimal.
+            return LazyOutcome("optimal", best, ub, ub, it, active.size)
+        lb = max(lb, out.bound) if out.status == "optimal" else lb
+        if out.status == "unknown":
+            break
+        sites = [int(s) for s in cand[out.columns]]
+        covered = _covered(smaj, sites, n_rows)
+        uncovered = np.nonzero(~covered)[0]
+        if uncovered.size == 0:
+            if len(sites) < ub:
+                best, ub = sites, len(sites)
+            if cap is not None:
+                return LazyOutcome("feasible", best, ub, lb, it, active.size)
+            if out.status == "optimal":
+                return LazyOutcome("optimal", best, ub, ub, it, active.size)
+            hint_sites = best
+            continue
+        repaired = _repair(cov, smaj, sites)
+        if len(repaired) < ub:
+            best, ub = repaired, len(repaired)
+            if cap is not None and ub <= cap:
+                return LazyOutcome("feasible", best, ub, lb, it, active.size)
+        if cap is None and lb >= ub:
+            return LazyOutcome("optimal", best, ub, ub, it, active.size)
+        hint_sites = sites
+        active = np.union1d(active, _pick(uncovered, deg, BATCH_ROWS, rng))
+    status = "feasible" if cap is None else "unknown"
+    return LazyOutcome(status, best, ub, lb, it, int(active.size))

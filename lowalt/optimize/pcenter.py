@@ -1,0 +1,198 @@
+r"""Vertex p-center: with k docks, the smallest worst-case response time (exact).
+
+Formulation
+-----------
+.. math::
+
+    \min_{P \subseteq J,\ |P| \le k,\ F \subseteq P,\ P \cap X = \emptyset}
+    \ \max_{i \in I,\ w_i > 0} \ \min_{j \in P} t_{ji}
+
+====================  ======================================================
+Symbol                Meaning
+====================  ======================================================
+:math:`I, J`          demand cells (matrix columns), candidate sites (rows)
+:math:`t_{ji}`        response time, seconds (absent entry = unreachable)
+:math:`w_i`           demand weight; cells with :math:`w_i = 0` are ignored
+:math:`k`             number of sites (fixed sites :math:`F` included)
+:math:`F, X`          fixed and forbidden sites
+====================  ======================================================
+
+Method: the optimum is one of the distinct stored times, so the solver bisects over
+the sorted distinct values :math:`r` (no scaling, no rounding error). Each probe asks
+"is there a cover of all cells within :math:`r` using at most :math:`k` sites?" and is
+answered by lazy row generation with CP-SAT (a probe that times out is *unknown*,
+never infeasible). The search interval starts at
+:math:`[\max_i \min_j t_{ji},\ \text{greedy upper bound}]`.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterable
+
+import numpy as np
+import scipy.sparse as sp
+from numpy.typing import ArrayLike, NDArray
+
+from lowalt.optimize._common import raise_unreachable, rows_covered_by
+from lowalt.optimize._coverage import coverage_rows, dedupe_rows
+from lowalt.optimize._lazy import lazy_min_cover
+from lowalt.optimize._matrix import TimeMatrix, as_site_set, as_time_matrix, as_weights
+from lowalt.optimize.greedy import greedy_cover
+from lowalt.optimize.result import PlacementResult, SolveStatus, make_result
+
+__all__ = ["solve_pcenter", "worst_response_time"]
+
+logger = logging.getLogger(__name__)
+
+
+def worst_response_time(
+    mat: sp.csr_array, sites: NDArray[np.int64], demand: NDArray[np.int64]
+) -> float:
+    """Largest over ``demand`` of the fastest response from ``sites`` (inf if unreachable)."""
+    if demand.size == 0:
+        return 0.0
+    if sites.size == 0:
+        return float("inf")
+    sub = sp.csc_array(mat[sites][:, demand])
+    if np.any(np.diff(sub.indptr) == 0):
+        return float("inf")
+    best = np.minimum.reduceat(sub.data, sub.indptr[:-1])
+    return float(best.max())
+
+
+def solve_pcenter(
+    times: TimeMatrix | ArrayLike,
+    k: int,
+    *,
+    weights: ArrayLike | None = None,
+    fixed_sites: Iterable[int] | None = None,
+    forbidden_sites: Iterable[int] | None = None,
+    time_limit_s: float = 60.0,
+    num_workers: int = 2,
+    seed: int = 0,
+) -> PlacementResult:
+    """Place ``k`` sites minimising the worst response time to any weighted cell.
+
+    Parameters
+    ----------
+    times
+        Sites × demand response times, seconds.
+    k
+        Number of sites, fixed sites included.
+    weights
+        Demand weights; only ``w > 0`` matters (cells with zero weight are ignored).
+    fixed_sites, forbidden_sites
+        Sites forced open / never opened.
+    time_limit_s, num_workers, seed
+        Budget (seconds), worker budget, random seed.
+
+    Returns
+    -------
+    PlacementResult
+        ``objective`` = worst response time of the chosen sites (s); ``bound`` = proven
+        lower bound (s). Extras: ``probes`` (list of ``(time_s, outcome)``).
+
+    Raises
+    ------
+    InfeasibleError
+        When some cell is unreachable from every allowed site, or no ``k`` sites can
+        reach every cell at all.
+    """
+    t0 = time.perf_counter()
+    deadline = t0 + time_limit_s
+    mat = as_time_matrix(times)
+    n_sites, n_demand = mat.shape
+    w = as_weights(weights, n_demand)
+    fixed = as_site_set(fixed_sites, n_sites, "fixed_sites")
+    forbidden = as_site_set(forbidden_sites, n_sites, "forbidden_sites")
+    if k < max(1, fixed.size):
+        msg = f"k={k} must be at least 1 and at least the number of fixed sites"
+        raise ValueError(msg)
+    allowed = np.setdiff1d(np.arange(n_sites), forbidden)
+    sub_mat = sp.csr_array(mat[allowed][:, np.nonzero(w > 0)[0]])
+    demand_idx = np.nonzero(w > 0)[0]
+    csc = sp.csc_array(sub_mat)
+    reach = np.diff(csc.indptr) > 0
+    if not np.all(reach):
+        raise_unreachable(demand_idx[~reach], float("inf"))
+    if demand_idx.size == 0:
+        return make_result("pcenter", fixed, 0.0, 0.0, SolveStatus.OPTIMAL, 0.0, probes=[])
+    lower_val = float(np.minimum.reduceat(csc.data, csc.indptr[:-1]).max())
+    values = np.unique(sub_mat.data)
+    values = values[values >= lower_val]
+    # Local problem on allowed sites / weighted cells; fixed sites in local numbering.
+    fixed_local = np.searchsorted(allowed, fixed)
+    cap = k - fixed.size
+    probes: list[tuple[float, str]] = []
+
+    def rows_at(r: float) -> sp.csr_array:
+        cov = coverage_rows(sub_mat, r)
+        open_rows = ~rows_covered_by(cov, fixed_local)
+        cov = cov[np.nonzero(open_rows)[0]]
+        reps, _, _ = dedupe_rows(cov, np.ones(cov.shape[0]))
+        return cov[reps]
+
+    # Greedy upper bound: smallest value where a greedy cover fits (bisection).
+    lo, hi = 0, values.size - 1
+    cov_hi = rows_at(values[hi])
+    if cov_hi.shape[0] and np.any(np.diff(cov_hi.indptr) == 0):
+        raise_unreachable(np.zeros(0, dtype=np.int64), float(values[hi]))
+    best_sites: list[int] | None = None
+    while lo < hi:
+        mid = (lo + hi) // 2
+        cov = rows_at(values[mid])
+        if cov.shape[0] and np.any(np.diff(cov.indptr) == 0):
+            lo = mid + 1
+            continue
+        g = greedy_cover(cov) if cov.shape[0] else []
+        if len(g) <= cap:
+            hi, best_sites = mid, g
+        else:
+            lo = mid + 1
+    if best_sites is None:
+        cov = rows_at(values[hi])
+        best_sites = greedy_cover(cov) if cov.shape[0] else []
+        if len(best_sites) > cap:
+            out = lazy_min_cover(cov, cap=cap, deadline=deadline, seed=seed)
+            if out.status == "infeasible":
+                raise_unreachable(np.zeros(0, dtype=np.int64), float(values[hi]),
+                                  what=f"any {k} sites together")
+            if out.status != "feasible":
+                return make_result("pcenter", fixed, float("inf"), float(values[0]),
+                                   SolveStatus.UNKNOWN, time.perf_counter() - t0,
+                                   probes=probes)
+            best_sites = out.sites
+    ub = hi  # index of a proven-feasible value
+    lb = 0  # every value below index lb is proven infeasible
+    logger.info("pcenter: %d distinct values, greedy ub %.3f", values.size, values[ub])
+    undecided: list[int] = []
+    lo, hi = lb, ub
+    while lo < hi and time.perf_counter() < deadline:
+        mid = (lo + hi) // 2
+        cov = rows_at(values[mid])
+        if cov.shape[0] and np.any(np.diff(cov.indptr) == 0):
+            probes.append((float(values[mid]), "infeasible"))
+            lo = lb = mid + 1
+            continue
+        out = lazy_min_cover(cov, cap=cap, deadline=deadline, seed=seed) if cov.shape[0] \
+            else None
+        status = "feasible" if out is None else out.status
+        probes.append((float(values[mid]), status))
+        if status == "feasible":
+            hi = ub = mid
+            best_sites = [] if out is None else out.sites
+        elif status == "infeasible":
+            lo = lb = mid + 1
+        else:
+            undecided.append(mid)
+            break
+    sites = np.union1d(fixed, allowed[np.asarray(best_sites, dtype=np.int64)])
+    objective = worst_response_time(sub_mat, np.searchsorted(allowed, sites),
+                                    np.arange(demand_idx.size))
+    proven = lb >= ub
+    bound = float(values[lb]) if lb < values.size else objective
+    status = SolveStatus.OPTIMAL if proven else SolveStatus.FEASIBLE
+    return make_result("pcenter", sites, objective, min(bound, objective), status,
+                       time.perf_counter() - t0, probes=probes)
