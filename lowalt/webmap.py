@@ -448,7 +448,7 @@ def build_map(layers: MapLayers, *, offline: bool = True, band_step_s: float = 6
         notes.append(f"MODELED (not official) data: {', '.join(modeled)}")
     HtmlBox("Legend", _legend(bands, target_s)).add_to(m)
     HtmlBox("Notes", _notes_box(layers.title, notes)).add_to(m)
-    folium.LayerControl(collapsed=False).add_to(m)
+    folium.LayerControl(collapsed=True).add_to(m)
     fit = folium.map.FitBounds([[south, west], [north, east]], padding=(10, 10))
     fit.options["animate"] = False  # no zoom animation: the first frame is already final
     fit.add_to(m)
