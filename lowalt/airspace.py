@@ -12,8 +12,11 @@ it), cannot be served.
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
@@ -22,7 +25,8 @@ from shapely.geometry import Point, Polygon
 from shapely.geometry.base import BaseGeometry
 
 from lowalt.crs import WGS84, transformer
-from lowalt.errors import ScenarioError
+from lowalt.ed269 import is_ed269, read_ed269, zones_to_ed269
+from lowalt.errors import AirspaceError, ScenarioError
 from lowalt.geodata import POLYGON_TYPES, read_layer
 from lowalt.scenario import Scenario, ZoneSpec
 
@@ -57,6 +61,13 @@ class Zone:
     provenance: str = "modeled"
     source: str = ""
     reason: str = "OTHER"
+    windows: tuple[tuple[datetime, datetime], ...] = ()
+    """Times the zone is active (start inclusive, end exclusive, timezone-aware); empty =
+    permanent."""
+
+    def active_at(self, when: datetime) -> bool:
+        """Whether the zone is active at ``when`` (a timezone-aware datetime)."""
+        return not self.windows or any(a <= when < b for a, b in self.windows)
 
     def cuts(self, altitude_m: float) -> bool:
         """Whether the zone's altitude band contains ``altitude_m``."""
@@ -70,6 +81,10 @@ class Airspace:
     zones: tuple[Zone, ...]
     crs: str
 
+    def active_at(self, when: datetime) -> Airspace:
+        """Return the zones active at ``when`` (timezone-aware)."""
+        return Airspace(tuple(z for z in self.zones if z.active_at(when)), self.crs)
+
     def blocking(self, altitude_m: float, restrictions: tuple[str, ...]) -> tuple[Zone, ...]:
         """Zones a flight cruising at ``altitude_m`` must go around."""
         return tuple(z for z in self.zones if z.restriction in restrictions and z.cuts(altitude_m))
@@ -79,6 +94,10 @@ class Airspace:
         return tuple(
             z for z in self.zones if z.restriction in restrictions and z.lower_m <= altitude_m
         )
+
+    def to_ed269(self, title: str = "lowalt zones") -> dict[str, object]:
+        """Return the zones as ED-269 JSON (see :mod:`lowalt.ed269`)."""
+        return zones_to_ed269(self.zones, metric_crs=self.crs, title=title)
 
     def to_wgs84(self) -> gpd.GeoDataFrame:
         """Return the zones as a WGS84 GeoDataFrame (for maps and exports)."""
@@ -110,6 +129,17 @@ def load_airspace(scenario: Scenario) -> Airspace:
     zones: list[Zone] = []
     for i, f in enumerate(scenario.airspace.files):
         key = f"airspace.files[{i}]"
+        if _looks_ed269(scenario.resolve(f)):
+            try:
+                zones.extend(Zone(**r) for r in read_ed269(scenario.resolve(f), metric_crs=crs))
+            except AirspaceError as exc:
+                raise AirspaceError(
+                    exc.message,
+                    file=f"{scenario.path} -> {exc.file}",
+                    key_path=f"{key}: {exc.key_path}",
+                    fix=exc.fix,
+                ) from None
+            continue
         gdf = read_layer(
             scenario.resolve(f),
             geom_types=POLYGON_TYPES,
@@ -124,6 +154,16 @@ def load_airspace(scenario: Scenario) -> Airspace:
         zones.append(_zone_from_spec(spec, crs, f"airspace.zones[{i}]", str(scenario.path)))
     log.info("airspace: %d zone(s)", len(zones))
     return Airspace(tuple(zones), crs)
+
+
+def _looks_ed269(path: Path) -> bool:
+    """ED-269 JSON (a ``features`` list whose geometries are volume lists), not GeoJSON."""
+    if path.suffix.lower() != ".json":
+        return False
+    try:
+        return is_ed269(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError):
+        return False
 
 
 def _zone_from_row(row: object, where: str, scenario_file: str) -> Zone:

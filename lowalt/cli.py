@@ -228,9 +228,16 @@ def _network_lines(res: object) -> list[str]:
         if a is not None
         else f"layering failed: {res.layering_error}"
     )
+    ceiling = res.scenario.airspace.max_true_height_m
+    high = sum(
+        1
+        for r in res.routes
+        if r.upper_m > ceiling and str(r.extra.get("crewed", "false")).lower() != "true"
+    )
     return [
         f"{len(res.routes)} routes: {inside} route-zone conflicts, "
-        f"{len(res.conflicts)} route-route conflicts; {layers}"
+        f"{len(res.conflicts)} route-route conflicts; {layers}; {high} uncrewed route(s) "
+        f"reach above {ceiling:g} m (controlled airspace, authorization needed)"
     ]
 
 

@@ -133,6 +133,12 @@ def network_report(res: NetworkResult) -> dict[str, Any]:
         for k, v in sorted(n.reported_counts.items())
     ]
     a = res.assignment
+    ceiling = s.airspace.max_true_height_m
+    above = [
+        {"route": r.id, "upper_m": r.upper_m, "profile": r.profile}
+        for r in res.routes
+        if not _crewed(r) and r.upper_m > ceiling
+    ]
     return {
         "report_schema_version": 1,
         "scenario": {"name": s.name, "file": s.path.name if s.path else None},
@@ -179,4 +185,10 @@ def network_report(res: NetworkResult) -> dict[str, Any]:
             "assignment": {k: list(v) for k, v in sorted(a.bands.items())},
         },
         "layering_error": res.layering_error,
+        "above_true_height_limit": {
+            "limit_m": ceiling,
+            "note": "uncrewed routes whose band reaches above the limit fly in controlled "
+            "airspace and need authorization (Interim Regulations art. 19)",
+            "routes": above,
+        },
     }

@@ -20,6 +20,7 @@ LEVELS = {
     "geodata": 2,
     "clearance": 2,
     "visibility": 2,
+    "ed269": 2,
     "airspace": 3,
     "aircraft": 3,
     "profiles": 3,

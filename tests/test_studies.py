@@ -40,6 +40,9 @@ def test_shipped_network_scenario(tmp_path: Path) -> None:
     assert report["routes"] == 24
     assert all(c["match"] for c in report["reported_counts"])
     assert report["layers"]["status"] == "OPTIMAL"
+    above = report["above_true_height_limit"]
+    assert above["limit_m"] == 120
+    assert all(r["upper_m"] > 120 for r in above["routes"])
     assert report["layers"]["n_layers"] >= report["layers"]["lower_bound"] >= 1
     layers = report["layers"]["assignment"]
     conflicting = {(c["a"], c["b"]) for c in report["conflicts"]}
