@@ -153,6 +153,13 @@ def _run(path: Path, out: Path, strict: bool) -> int:
             result.worst_wind is None or result.wind_stats[result.worst_wind].holds
         )
         writers.append(lambda tmp: write_reach_files(result, tmp, stem))
+        if scenario.optimize is not None:
+            from lowalt.placement_outputs import write_placement_files
+            from lowalt.study_placement import run_placement
+
+            placement = run_placement(result.world)
+            lines.extend(_placement_lines(placement))
+            writers.append(lambda tmp: write_placement_files(placement, result, tmp, stem))
     if scenario.corridor is not None:
         from lowalt.route_outputs import write_corridor_files
         from lowalt.study_corridor import run_corridor
@@ -190,6 +197,26 @@ def _run(path: Path, out: Path, strict: bool) -> int:
             print(f"{kind.replace('_', ' ')}: {files[kind]}")
     log.info("done in %.1f s", time.perf_counter() - t0)
     return EXIT_NOT_HOLDING if strict and not holds else EXIT_OK
+
+
+def _placement_lines(study: object) -> list[str]:
+    from lowalt.study_placement import PlacementStudy
+
+    assert isinstance(study, PlacementStudy)
+    out = []
+    for key, a in study.answers.items():
+        if key.startswith("tradeoff_"):
+            continue
+        r = a.result
+        proof = "proven optimal" if r.is_optimal else f"{r.status.value}, gap {r.gap:.1%}"
+        check = ""
+        if a.check is not None:
+            check = f"; full grid: {100 * a.check.reached_share:.2f} % within target"
+        out.append(
+            f"{key}: {len(a.sites_xy)} docks, objective {r.objective:g} ({proof}, "
+            f"{r.wall_time_s:.1f} s){check}"
+        )
+    return out
 
 
 def _corridor_lines(res: object) -> list[str]:

@@ -31,7 +31,7 @@ from lowalt.reach import ReachField
 from lowalt.report import build_report, dock_table
 from lowalt.webmap import MapLayers, TimeRaster, build_map, response_bands, save_map
 
-__all__ = ["band_polygons", "write_outputs", "write_reach_files"]
+__all__ = ["band_polygons", "map_layers_for", "write_outputs", "write_reach_files"]
 
 log = logging.getLogger(__name__)
 
@@ -138,7 +138,8 @@ def _cells_gdf(result: RunResult) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(data, geometry=g.cell_polygons(), crs=g.crs)
 
 
-def _map_layers(result: RunResult, bands_note: str) -> MapLayers:
+def map_layers_for(result: RunResult, bands_note: str) -> MapLayers:
+    """Collect the coverage map's layers for a reach check."""
     w = result.world
     g = w.grid
     rasters = tuple(
@@ -258,7 +259,7 @@ def write_reach_files(result: RunResult, tmp: Path, stem: str) -> dict[str, Path
         files["geopackage"] = p
 
     m = build_map(
-        _map_layers(
+        map_layers_for(
             result,
             "Response-time bands in one-minute steps; "
             "outlined cells are not reached within the target.",

@@ -39,9 +39,11 @@ __all__ = [
     "DemandConfig",
     "DockSite",
     "DocksConfig",
+    "DronesConfig",
     "GroundConfig",
     "GuaranteeConfig",
     "NetworkConfig",
+    "OptimizeConfig",
     "OutputConfig",
     "PlaceSpec",
     "RunwayUse",
@@ -332,6 +334,53 @@ class NetworkConfig(_Model):
     )
 
 
+class DronesConfig(_Model):
+    """Spread drones over docks (MEXCLP, Daskin 1983)."""
+
+    total: Annotated[int, Field(ge=1)] = Field(description="Drones to spread over the docks.")
+    busy_probability: Annotated[float, Field(ge=0, lt=1)] = Field(
+        default=0.1, description="Chance a drone is busy when a call comes (modeled)."
+    )
+    max_per_dock: Annotated[int, Field(ge=1)] = Field(default=4, description="Dock capacity.")
+
+
+class OptimizeConfig(_Model):
+    """Station placement questions (OR-Tools; every answer proven optimal or with its gap)."""
+
+    candidate_spacing_m: Annotated[float, Field(ge=10)] = Field(
+        default=500.0, description="Land cells on this lattice are candidate dock sites."
+    )
+    include_current_docks: bool = Field(
+        default=True, description="The scenario's docks are candidate sites too."
+    )
+    demand_spacing_m: Annotated[float, Field(ge=10)] | None = Field(
+        default=200.0,
+        description="Demand points for the solver (a sub-grid, weighted by the cells it stands "
+        "for); null = every cell. Every chosen layout is then checked on the full grid.",
+    )
+    min_docks: bool = Field(
+        default=True, description="Fewest docks for the target in calm air and design wind."
+    )
+    best_worst_case_k: Annotated[int, Field(ge=1)] | None = Field(
+        default=None, description="Best worst-case time with k docks (p-center)."
+    )
+    backup_k: Annotated[int, Field(ge=1)] | None = Field(
+        default=None, description="Most demand reached by two docks, with k docks."
+    )
+    drones: DronesConfig | None = Field(
+        default=None, description="Spread drones over the scenario's docks (MEXCLP)."
+    )
+    tradeoff_k: tuple[Annotated[int, Field(ge=1)], ...] = Field(
+        default=(), description="Dock counts for the trade-off plot (coverage, worst case)."
+    )
+    horizon_factor: Annotated[float, Field(ge=1.0, le=3.0)] = Field(
+        default=1.5, description="p-center considers times up to this x the target."
+    )
+    time_limit_s: PositiveFloat = Field(default=120.0, description="Per solve.")
+    num_workers: Annotated[int, Field(ge=1, le=64)] = Field(default=2, description="Threads.")
+    seed: Annotated[int, Field(ge=0)] = Field(default=0, description="Solver random seed.")
+
+
 class OutputConfig(_Model):
     """What to write."""
 
@@ -365,6 +414,9 @@ class Scenario(_Model):
     demand: DemandConfig = DemandConfig()
     guarantee: GuaranteeConfig = GuaranteeConfig()
     wind: WindConfig = WindConfig()
+    optimize: OptimizeConfig | None = Field(
+        default=None, description="Station placement (needs 'area')."
+    )
     corridor: CorridorConfig | None = Field(
         default=None, description="A corridor study (routes per aircraft, claim check)."
     )
@@ -378,6 +430,9 @@ class Scenario(_Model):
     def _something_to_do(self) -> Scenario:
         if self.area is None and self.corridor is None and self.network is None:
             msg = "give at least one study: 'area' (reach check), 'corridor' or 'network'"
+            raise ValueError(msg)
+        if self.optimize is not None and self.area is None:
+            msg = "'optimize' places docks over an area: add the 'area' section"
             raise ValueError(msg)
         return self
 

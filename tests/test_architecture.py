@@ -37,12 +37,14 @@ LEVELS = {
     "pipeline": 6,
     "study_corridor": 6,
     "study_network": 6,
+    "study_placement": 7,
     "report": 7,
     "webmap": 7,
     "routemap": 7,
     "outputs": 8,
     "route_outputs": 8,
-    "cli": 9,
+    "placement_outputs": 9,
+    "cli": 10,
 }
 
 

@@ -1,0 +1,81 @@
+"""The placement study on a tiny world: answers, full-grid checks, files."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from lowalt.cli import main
+from lowalt.pipeline import prepare
+from lowalt.scenario import load_scenario
+from lowalt.study_placement import run_placement
+
+OPT = {
+    "candidate_spacing_m": 300,
+    "demand_spacing_m": 200,
+    "min_docks": True,
+    "best_worst_case_k": 2,
+    "backup_k": 4,
+    "drones": {"total": 3, "busy_probability": 0.2, "max_per_dock": 3},
+    "tradeoff_k": [1, 2],
+    "time_limit_s": 20,
+}
+
+
+def test_tiny_placement_answers(tiny_world) -> None:
+    # Target 130 s: 30 s overhead + 100 s cruise at 10 m/s = 1 km reach in calm air.
+    s = load_scenario(tiny_world({"optimize": OPT, "guarantee.target_s": 130}))
+    study = run_placement(prepare(s))
+    a = study.answers
+    calm = a["min_docks_calm"]
+    assert calm.result.is_optimal
+    # A 2.1 km square needs at least 2 discs of radius 1 km (one disc covers at most a
+    # 1.41 km square); the full-grid check of the chosen layout must reach (almost) all.
+    assert calm.result.objective >= 2
+    assert calm.check is not None and calm.check.reached_share > 0.97
+    wind = a["min_docks_wind"]  # 5 m/s from any direction: reach shrinks to 500 m
+    assert wind.result.objective > calm.result.objective
+    assert a["best_worst_case"].result.is_optimal
+    assert a["drones"].drones.tolist() == [3]  # the tiny world has one dock
+    assert a["tradeoff_mclp_k2"].result.objective >= a["tradeoff_mclp_k1"].result.objective
+    assert a["tradeoff_pcenter_k2"].result.objective <= a["tradeoff_pcenter_k1"].result.objective
+
+
+def test_placement_files(tiny_world, tmp_path: Path) -> None:
+    p = tiny_world({"optimize": OPT, "guarantee.target_s": 130})
+    assert main([str(p), "--out", str(tmp_path), "-q"]) == 0
+    names = {f.name for f in tmp_path.iterdir()}
+    assert {
+        "tiny_placement.json",
+        "tiny_placement_docks.geojson",
+        "tiny_placement.html",
+        "tiny_tradeoff.png",
+        "tiny_report.json",
+        "tiny.html",
+    } <= names
+    rep = json.loads((tmp_path / "tiny_placement.json").read_text())
+    for ans in rep["answers"].values():
+        assert ans["status"] in {"optimal", "feasible"}
+        if ans["status"] == "feasible":
+            assert ans["gap"] is None or ans["gap"] > 0
+    html = (tmp_path / "tiny_placement.html").read_text()
+    assert "Optimized: min_docks_calm" in html
+
+
+def test_optimize_needs_area(tiny_world, delete) -> None:
+    from lowalt.errors import ScenarioError
+
+    with pytest.raises(ScenarioError, match="area"):
+        load_scenario(
+            tiny_world(
+                {"optimize": OPT, "area": delete, "network": {"routes_file": "zone.geojson"}}
+            )
+        )
+
+
+def test_drones_that_do_not_fit(tiny_world, capsys) -> None:
+    opt = {**OPT, "drones": {"total": 5, "max_per_dock": 2}, "tradeoff_k": []}
+    assert main([str(tiny_world({"optimize": opt})), "--out", "unused-out"]) == 2
+    err = capsys.readouterr().err
+    assert "optimize.drones.total" in err and "do not fit" in err
+    assert not Path("unused-out").exists()
