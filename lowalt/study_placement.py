@@ -248,7 +248,7 @@ def run_placement(world: World) -> PlacementStudy:
                 )
     if o.best_worst_case_k is not None or o.tradeoff_k:
         horizon = reach_matrix(dxy, cand, ac, max_time_s=target * o.horizon_factor, **mkw)
-        hm, hw, hdrop = _restrict(horizon, dw)
+        hm, _, hdrop = _restrict(horizon, dw)
     if o.best_worst_case_k is not None:
         k = o.best_worst_case_k
         add(
@@ -261,7 +261,7 @@ def run_placement(world: World) -> PlacementStudy:
         on_water = _point_mask(world, dxy, world.grid.on_water)
         if on_water.any():
             land = horizon[:, ~on_water].tocsr()
-            lm, lw, ldrop = _restrict(land, dw[~on_water])
+            lm, _, ldrop = _restrict(land, dw[~on_water])
             add(
                 "best_worst_case_land",
                 f"smallest worst-case time with {k} docks for scenes on land (calm air)",
@@ -312,7 +312,8 @@ def add_drones(
     """Spread the scenario's drones over its docks (every dock keeps at least one)."""
     s = world.scenario
     o = s.optimize
-    assert o is not None and o.drones is not None
+    assert o is not None
+    assert o.drones is not None
     d = o.drones
     target = s.guarantee.target_s
     docks = world.docks
@@ -369,6 +370,10 @@ def _point_mask(
     return lookup[row, col]
 
 
+def _fin(x: float, nd: int = 3) -> float | None:
+    return round(float(x), nd) if math.isfinite(float(x)) else None
+
+
 def placement_summary(study: PlacementStudy) -> dict[str, Any]:
     """Build the placement report as a JSON-ready dict (see README.md, "Placement report")."""
     from lowalt.pipeline import lonlat
@@ -378,13 +383,12 @@ def placement_summary(study: PlacementStudy) -> dict[str, Any]:
     def stats(st: GuaranteeStats | None) -> dict[str, Any] | None:
         if st is None:
             return None
-        fin = lambda x: round(x, 1) if math.isfinite(x) else None
         return {
             "label": st.label,
             "reached_share": round(st.reached_share, 6),
             "unreached_area_km2": round((st.cells - st.reached_cells) * w.grid.cell_area_km2, 3),
-            "worst_time_s": fin(st.worst_time_s),
-            "p99_s": fin(st.p99_s),
+            "worst_time_s": _fin(st.worst_time_s, 1),
+            "p99_s": _fin(st.p99_s, 1),
             "double_covered_share": round(st.double_share, 6),
             "holds": st.holds,
         }
@@ -409,14 +413,13 @@ def placement_summary(study: PlacementStudy) -> dict[str, Any]:
     }
     for key, a in study.answers.items():
         r = a.result
-        fin = lambda x: round(float(x), 3) if math.isfinite(float(x)) else None
         ll = lonlat(w, a.sites_xy) if len(a.sites_xy) else np.empty((0, 2))
         out["answers"][key] = {
             "question": a.question,
             "status": r.status.value,
-            "objective": fin(r.objective),
-            "bound": fin(r.bound),
-            "gap": fin(r.gap),
+            "objective": _fin(r.objective),
+            "bound": _fin(r.bound),
+            "gap": _fin(r.gap),
             "wall_time_s": round(r.wall_time_s, 2),
             "sites": len(a.sites_xy),
             "drones": int(a.drones.sum()),

@@ -27,6 +27,13 @@ def raise_unreachable(
     first: Iterable[int] = (int(i) for i in unreachable[:10])
     shown = ", ".join(str(i) for i in first)
     more = "" if unreachable.size <= 10 else ", ..."
+    if unreachable.size == 0:
+        err = InfeasibleError(
+            f"the demand cannot be reached by {what} within {target_s:g} s",
+            fix="allow more sites or a longer response time",
+        )
+        err.unreachable_demand = unreachable  # type: ignore[attr-defined]
+        raise err
     err = InfeasibleError(
         f"{unreachable.size} demand cell(s) cannot be reached by {what} within "
         f"{target_s:g} s: indices {shown}{more}",

@@ -63,7 +63,7 @@ def coverage_rows(
 
 
 def row_degrees(cov: sp.csr_array) -> NDArray[np.int64]:
-    """Number of stored entries per row."""
+    """Return the number of stored entries per row."""
     return np.diff(cov.indptr).astype(np.int64)
 
 

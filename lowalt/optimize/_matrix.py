@@ -8,7 +8,7 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import ArrayLike, NDArray
 
-__all__ = ["TimeMatrix", "as_time_matrix", "as_weights", "as_site_set"]
+__all__ = ["TimeMatrix", "as_site_set", "as_time_matrix", "as_weights"]
 
 TimeMatrix = NDArray[np.floating] | sp.csr_array | sp.csr_matrix | sp.sparray | sp.spmatrix
 

@@ -87,7 +87,7 @@ def solve_cover_cpsat(
     if not feasibility_only:
         model.minimize(total)
     if hint is not None:
-        chosen = set(int(j) for j in hint)
+        chosen = {int(j) for j in hint}
         for j in range(n_cols):
             model.add_hint(x[j], j in chosen)
     solver = cp_model.CpSolver()

@@ -114,8 +114,9 @@ def solve_mclp(
     extras: dict[str, object] = {"unique_rows": int(reps.size)}
     if g_value >= reachable * (1 - 1e-12) or cap == 0:
         sites = np.union1d(fixed, np.asarray(chosen, dtype=np.int64))
-        status = SolveStatus.OPTIMAL if g_value >= reachable * (1 - 1e-12) else SolveStatus.OPTIMAL
-        return _finish(cov, w, sites, reachable if cap else g_value, status, t0, extras)
+        # Either everything reachable is covered, or no site may be added: proven.
+        bound = reachable if cap else g_value
+        return _finish(cov, w, sites, bound, SolveStatus.OPTIMAL, t0, extras)
     cand = np.nonzero(allowed & (np.bincount(sub.indices, minlength=n_sites) > 0))[0]
     cand = cand[~dominated_columns(sub, cand)]
     local = sp.csr_array(sub[:, cand], dtype=np.float64)
