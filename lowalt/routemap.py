@@ -212,10 +212,30 @@ def network_map(res: NetworkResult, *, offline: bool = True) -> folium.Map:
     m = _base()
     _zones(m, res.zones, s.metric_crs)
     bands = res.assignment.bands if res.assignment is not None else {}
-    styles = {f"r_{t}": {"color": c, "weight": 3} for t, c in _TYPE_COLOUR.items()}
-    styles["r_other"] = {"color": "#666", "weight": 3}
+    styles: dict[str, dict[str, Any]] = {}
+    for t, c in (*_TYPE_COLOUR.items(), ("other", "#666")):
+        styles[f"r_{t}_open"] = {"color": c, "weight": 3}
+        styles[f"r_{t}_in_progress"] = {"color": c, "weight": 3, "dashArray": "8 6"}
+        styles[f"c_{t}"] = {"color": c, "weight": 0.5, "fillColor": c, "fillOpacity": 0.12}
+
+    def kind(r: Any) -> str:
+        return r.type if r.type in _TYPE_COLOUR else "other"
+
+    corridors = gpd.GeoDataFrame(geometry=[r.corridor_xy for r in res.routes], crs=s.metric_crs)
+    _group(
+        m,
+        "Route corridors",
+        corridors,
+        [f"c_{kind(r)}" for r in res.routes],
+        [""] * len(res.routes),
+        [_e(f"{r.name or r.id}: corridor ±{r.corridor_half_width_m:g} m") for r in res.routes],
+        styles,
+        show=False,
+    )
     gdf = gpd.GeoDataFrame(geometry=[r.track_xy for r in res.routes], crs=s.metric_crs)
-    keys = [f"r_{r.type}" if r.type in _TYPE_COLOUR else "r_other" for r in res.routes]
+    keys = [
+        f"r_{kind(r)}_{'in_progress' if r.status == 'in_progress' else 'open'}" for r in res.routes
+    ]
     pops = [
         _popup(
             r.name or r.id,
@@ -236,7 +256,15 @@ def network_map(res: NetworkResult, *, offline: bool = True) -> folium.Map:
         )
         for r in res.routes
     ]
-    _group(m, "Routes", gdf, keys, pops, [_e(r.name or r.id) for r in res.routes], styles)
+    _group(
+        m,
+        "Routes (dashed: in progress)",
+        gdf,
+        keys,
+        pops,
+        [_e(r.name or r.id) for r in res.routes],
+        styles,
+    )
     if res.conflicts:
         pts = gpd.GeoDataFrame(
             geometry=[shapely.Point(c.location_lonlat) for c in res.conflicts], crs=WGS84
@@ -277,7 +305,7 @@ def network_map(res: NetworkResult, *, offline: bool = True) -> folium.Map:
         )
     ]
     lines.append("Type/status split and several geometries are MODELED (see geodata/README.md).")
-    _notes(m, s.name, lines, list(_TYPE_COLOUR.items()))
+    _notes(m, s.name, lines, [*_TYPE_COLOUR.items()])
     return _finish(
         m,
         gpd.GeoSeries([r.track_xy for r in res.routes], crs=s.metric_crs)

@@ -35,8 +35,8 @@ def test_shipped_corridor_scenario(tmp_path: Path, capsys) -> None:
 
 
 def test_shipped_network_scenario(tmp_path: Path) -> None:
-    assert main([str(REPO / "scenarios/wuhan_pilot_routes.yaml"), "--out", str(tmp_path)]) == 0
-    report = json.loads((tmp_path / "wuhan_pilot_routes_network.json").read_text())
+    assert main([str(REPO / "scenarios/pilot_routes.yaml"), "--out", str(tmp_path)]) == 0
+    report = json.loads((tmp_path / "pilot_routes_network.json").read_text())
     assert report["routes"] == 24
     assert all(c["match"] for c in report["reported_counts"])
     assert report["layers"]["status"] == "OPTIMAL"
@@ -127,7 +127,7 @@ def test_unknown_profile_is_a_scenario_error(tmp_path: Path, capsys) -> None:
 
 
 def test_network_layer_band_too_thin(tmp_path: Path) -> None:
-    doc = yaml.safe_load((REPO / "scenarios/wuhan_pilot_routes.yaml").read_text())
+    doc = yaml.safe_load((REPO / "scenarios/pilot_routes.yaml").read_text())
     doc["network"]["routes_file"] = str(REPO / "geodata/routes.geojson")
     doc["airspace"]["files"] = [str(REPO / "geodata/airspace.geojson")]
     doc["network"]["band_max_m"] = 70
