@@ -16,7 +16,7 @@ def test_readme_key_table_matches_schema() -> None:
     readme = (REPO / "README.md").read_text()
     block = re.search(r"<!-- keys:start -->\n(.*)\n<!-- keys:end -->", readme, re.S)
     assert block, "README lacks the key-table markers"
-    assert block.group(1).strip() == table().strip(), "run: python tools/scenario_keys.py"
+    assert block.group(1).strip() == table().strip(), "run: python tools/scenario_keys.py --write"
 
 
 def test_readme_python_examples_run() -> None:
@@ -24,8 +24,14 @@ def test_readme_python_examples_run() -> None:
     blocks = re.findall(r"```python\n(.*?)```", readme, re.S)
     assert len(blocks) >= 2
     for code in blocks:
-        proc = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True,
-                              text=True, timeout=300, check=False)
+        proc = subprocess.run(
+            [sys.executable, "-c", code],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
         assert proc.returncode == 0, f"{code}\n{proc.stderr}"
         assert proc.stdout.strip()
 

@@ -1,5 +1,7 @@
 """Print the scenario key table (markdown) from the schema: ``python tools/scenario_keys.py``.
 
+``--write`` updates README.md in place.
+
 README.md embeds this table between the markers ``<!-- keys:start -->`` and
 ``<!-- keys:end -->``; tests/test_docs.py fails when they drift apart.
 """
@@ -85,5 +87,24 @@ def table() -> str:
     return "\n".join(lines)
 
 
+def write_readme(readme: Path) -> None:
+    """Replace the table between the README's key markers."""
+    import re
+
+    text = readme.read_text(encoding="utf-8")
+    new = re.sub(
+        r"<!-- keys:start -->.*<!-- keys:end -->",
+        lambda _: f"<!-- keys:start -->\n{table()}\n<!-- keys:end -->",
+        text,
+        flags=re.S,
+    )
+    readme.write_text(new, encoding="utf-8")
+
+
 if __name__ == "__main__":
-    print(table())
+    import sys
+
+    if "--write" in sys.argv:
+        write_readme(Path(__file__).resolve().parent.parent / "README.md")
+    else:
+        print(table())
