@@ -14,6 +14,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import folium
 import geopandas as gpd
 import pandas as pd
 import shapely
@@ -73,25 +74,46 @@ def network_layers(res: NetworkResult) -> gpd.GeoDataFrame:
     return out
 
 
+def _write_study(
+    tmp: Path,
+    stem: str,
+    study: str,
+    report: dict[str, Any],
+    layers: gpd.GeoDataFrame,
+    fmap: folium.Map,
+) -> dict[str, Path]:
+    """Write ``{stem}_{study}.json/.geojson/.html``; returns ``{f"{study}_report": ...}``."""
+    files = {f"{study}_report": _json(tmp / f"{stem}_{study}.json", report)}
+    p = tmp / f"{stem}_{study}.geojson"
+    layers.to_file(p, driver="GeoJSON", COORDINATE_PRECISION=6)
+    files[f"{study}_geojson"] = p
+    p = tmp / f"{stem}_{study}.html"
+    save_map(fmap, p)
+    files[f"{study}_map"] = p
+    return files
+
+
 def write_corridor_files(res: CorridorResult, tmp: Path, stem: str) -> dict[str, Path]:
     """Write the corridor study's files into ``tmp``; returns ``{kind: path}``."""
-    files = {"corridor_report": _json(tmp / f"{stem}_corridor.json", corridor_report(res))}
-    p = tmp / f"{stem}_corridor.geojson"
-    corridor_layers(res).to_file(p, driver="GeoJSON", COORDINATE_PRECISION=6)
-    files["corridor_geojson"] = p
-    p = tmp / f"{stem}_corridor.html"
-    save_map(corridor_map(res, offline=res.scenario.output.offline_map), p)
-    files["corridor_map"] = p
-    return files
+    offline = res.scenario.output.offline_map
+    return _write_study(
+        tmp,
+        stem,
+        "corridor",
+        corridor_report(res),
+        corridor_layers(res),
+        corridor_map(res, offline=offline),
+    )
 
 
 def write_network_files(res: NetworkResult, tmp: Path, stem: str) -> dict[str, Path]:
     """Write the network study's files into ``tmp``; returns ``{kind: path}``."""
-    files = {"network_report": _json(tmp / f"{stem}_network.json", network_report(res))}
-    p = tmp / f"{stem}_network.geojson"
-    network_layers(res).to_file(p, driver="GeoJSON", COORDINATE_PRECISION=6)
-    files["network_geojson"] = p
-    p = tmp / f"{stem}_network.html"
-    save_map(network_map(res, offline=res.scenario.output.offline_map), p)
-    files["network_map"] = p
-    return files
+    offline = res.scenario.output.offline_map
+    return _write_study(
+        tmp,
+        stem,
+        "network",
+        network_report(res),
+        network_layers(res),
+        network_map(res, offline=offline),
+    )
