@@ -180,3 +180,20 @@ def test_version(capsys) -> None:
         main(["--version"])
     assert e.value.code == 0
     assert capsys.readouterr().out.startswith("lowalt ")
+
+
+def test_default_scenario_report_is_byte_identical(tmp_path: Path) -> None:
+    for out in ("a", "b"):
+        assert (
+            main(
+                [
+                    str(REPO / "scenarios/optics_valley_grid.yaml"),
+                    "--out",
+                    str(tmp_path / out),
+                    "-q",
+                ]
+            )
+            == 0
+        )
+    a = (tmp_path / "a" / "optics_valley_grid_report.json").read_bytes()
+    assert a == (tmp_path / "b" / "optics_valley_grid_report.json").read_bytes()
