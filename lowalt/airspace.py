@@ -222,14 +222,15 @@ def _zone_from_spec(spec: ZoneSpec, crs: str, key: str, scenario_file: str) -> Z
                 key_path=f"{key}.polygon_lonlat",
                 fix="order the [lon, lat] points around the outline so no edges cross.",
             )
-        if ring.area == 0:
+        geom = shapely.transform(ring, lambda c: np.column_stack(fwd.transform(c[:, 0], c[:, 1])))
+        if 2.0 * geom.area / geom.length < 1.0:  # mean width under 1 m: points on one line
             raise ScenarioError(
-                "the polygon has zero area.",
+                f"the polygon has (almost) no area ({geom.area:.2g} m² over "
+                f"{geom.length / 1000:.1f} km of outline).",
                 file=scenario_file,
                 key_path=f"{key}.polygon_lonlat",
                 fix="give at least three points that are not on one line.",
             )
-        geom = shapely.transform(ring, lambda c: np.column_stack(fwd.transform(c[:, 0], c[:, 1])))
     return Zone(
         name=spec.name,
         restriction=spec.restriction,
