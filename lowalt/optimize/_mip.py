@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import math
+import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -22,6 +23,13 @@ from ortools.math_opt import (
     result_pb2,
 )
 from ortools.math_opt.core.python import solver as core_solver
+from ortools.util.python.pybind_solve_interrupter import PySolveInterrupter
+
+GRACE_S = 1.0
+"""Seconds past ``time_limit_s`` after which the solve is interrupted from outside.
+
+HiGHS checks its own time limit only between phases (measured: 495 s against a 30 s
+limit on a 43k-row MCLP model); a timer thread calls math_opt's solve interrupter."""
 
 __all__ = ["MipOutcome", "solve_mip"]
 
@@ -36,6 +44,20 @@ class MipOutcome:
     values: NDArray[np.float64] | None
     objective: float
     bound: float
+
+
+def _solve(proto, stype, params, model_params, interrupter):  # noqa: ANN001, ANN202
+    return core_solver.solve(
+        proto,
+        stype,
+        parameters_pb2.SolverInitializerProto(),
+        params,
+        model_params,
+        None,
+        callback_pb2.CallbackRegistrationProto(),
+        None,
+        interrupter,
+    )
 
 
 def solve_mip(
@@ -100,19 +122,14 @@ def solve_mip(
     stype = (
         parameters_pb2.SOLVER_TYPE_HIGHS if solver == "highs" else parameters_pb2.SOLVER_TYPE_GLOP
     )
-    res: result_pb2.SolveResultProto = core_solver.solve(
-        proto,
-        stype,
-        parameters_pb2.SolverInitializerProto()
-        if hasattr(parameters_pb2, "SolverInitializerProto")
-        else None,
-        params,
-        model_params,
-        None,
-        callback_pb2.CallbackRegistrationProto(),
-        None,
-        None,
-    )
+    interrupter = PySolveInterrupter()
+    timer = threading.Timer(max(time_limit_s, 0.0) + GRACE_S, interrupter.interrupt)
+    timer.daemon = True
+    timer.start()
+    try:
+        res: result_pb2.SolveResultProto = _solve(proto, stype, params, model_params, interrupter)
+    finally:
+        timer.cancel()
     reason = res.termination.reason
     tr = result_pb2
     values = None
