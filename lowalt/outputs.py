@@ -265,6 +265,8 @@ def write_reach_files(result: RunResult, tmp: Path, stem: str) -> dict[str, Path
             "outlined cells are not reached within the target.",
         ),
         offline=s.output.offline_map,
+        basemap=s.output.basemap,
+        basemap_key=s.output.basemap_key,
     )
     p = tmp / f"{stem}.html"
     save_map(m, p)

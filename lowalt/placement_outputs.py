@@ -18,6 +18,7 @@ import pandas as pd
 import shapely
 
 from lowalt._offline_assets import VectorLayer
+from lowalt.basemaps import for_basemap
 from lowalt.crs import WGS84
 from lowalt.outputs import map_layers_for
 from lowalt.pipeline import RunResult
@@ -102,9 +103,12 @@ def _comparison_map(study: PlacementStudy, result: RunResult) -> folium.Map:
             "layouts are separate layers (all modeled, not official).",
         ),
         offline=study.world.scenario.output.offline_map,
+        basemap=study.world.scenario.output.basemap,
+        basemap_key=study.world.scenario.output.basemap_key,
     )
     gdf = placement_docks(study)
-    for i, (key, part) in enumerate(gdf.groupby("layout", sort=False)):
+    for i, (key, part_raw) in enumerate(gdf.groupby("layout", sort=False)):
+        part = for_basemap(part_raw, m)  # GCJ-02 tiles need shifted overlays
         a = study.answers[str(key)]
         colour = _COLOURS[i % len(_COLOURS)]
         feats = [

@@ -95,25 +95,27 @@ def _write_study(
 
 def write_corridor_files(res: CorridorResult, tmp: Path, stem: str) -> dict[str, Path]:
     """Write the corridor study's files into ``tmp``; returns ``{kind: path}``."""
-    offline = res.scenario.output.offline_map
+    out = res.scenario.output
+    offline = out.offline_map
     return _write_study(
         tmp,
         stem,
         "corridor",
         corridor_report(res),
         corridor_layers(res),
-        corridor_map(res, offline=offline),
+        corridor_map(res, offline=offline, basemap=out.basemap, basemap_key=out.basemap_key),
     )
 
 
 def write_network_files(res: NetworkResult, tmp: Path, stem: str) -> dict[str, Path]:
     """Write the network study's files into ``tmp``; returns ``{kind: path}``."""
-    offline = res.scenario.output.offline_map
+    out = res.scenario.output
+    offline = out.offline_map
     return _write_study(
         tmp,
         stem,
         "network",
         network_report(res),
         network_layers(res),
-        network_map(res, offline=offline),
+        network_map(res, offline=offline, basemap=out.basemap, basemap_key=out.basemap_key),
     )

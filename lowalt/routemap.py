@@ -18,6 +18,7 @@ import shapely
 
 from lowalt._offline_assets import HtmlBox, VectorLayer, inline_assets
 from lowalt.airspace import Zone
+from lowalt.basemaps import add_basemap, for_basemap
 from lowalt.crs import WGS84
 from lowalt.study_corridor import CorridorResult
 from lowalt.study_network import NetworkResult
@@ -49,7 +50,8 @@ def _group(
     show: bool = True,
 ) -> None:
     feats = []
-    for geom, k, p, t in zip(gdf.to_crs(WGS84).geometry, keys, popups, tips, strict=True):
+    drawn = for_basemap(gdf.to_crs(WGS84), m)  # GCJ-02 on AMap tiles
+    for geom, k, p, t in zip(drawn.geometry, keys, popups, tips, strict=True):
         feats.append(
             {
                 "type": "Feature",
@@ -120,18 +122,28 @@ def _finish(m: folium.Map, bounds: Sequence[float], offline: bool) -> folium.Map
     return m
 
 
-def _base() -> folium.Map:
+def _base(basemap: str = "osm", key: str | None = None) -> folium.Map:
     m = folium.Map(tiles=None, control_scale=True, prefer_canvas=True)
-    folium.TileLayer("OpenStreetMap", name="OpenStreetMap (online only)").add_to(m)
+    add_basemap(m, basemap, key=key)
     return m
 
 
-def corridor_map(res: CorridorResult, *, offline: bool = True) -> folium.Map:
-    """Map the corridor per aircraft, its protection corridor, the airspace and the end points."""
+def corridor_map(
+    res: CorridorResult,
+    *,
+    offline: bool = True,
+    basemap: str = "osm",
+    basemap_key: str | None = None,
+) -> folium.Map:
+    """Map the corridor per aircraft, its protection corridor, the airspace and the end points.
+
+    ``basemap``/``basemap_key``: see :func:`lowalt.basemaps.add_basemap` (overlays are
+    shifted to GCJ-02 on AMap tiles).
+    """
     s = res.scenario
     c = s.corridor
     assert c is not None
-    m = _base()
+    m = _base(basemap, basemap_key)
     _zones(m, res.zones, s.metric_crs)
     styles: dict[str, dict[str, Any]] = {}
     legend = []
@@ -206,10 +218,20 @@ def corridor_map(res: CorridorResult, *, offline: bool = True) -> folium.Map:
     return _finish(m, bounds, offline)
 
 
-def network_map(res: NetworkResult, *, offline: bool = True) -> folium.Map:
-    """Map the routes by type, their conflicts and the airspace."""
+def network_map(
+    res: NetworkResult,
+    *,
+    offline: bool = True,
+    basemap: str = "osm",
+    basemap_key: str | None = None,
+) -> folium.Map:
+    """Map the routes by type, their conflicts and the airspace.
+
+    ``basemap``/``basemap_key``: see :func:`lowalt.basemaps.add_basemap` (overlays are
+    shifted to GCJ-02 on AMap tiles).
+    """
     s = res.scenario
-    m = _base()
+    m = _base(basemap, basemap_key)
     _zones(m, res.zones, s.metric_crs)
     bands = res.assignment.bands if res.assignment is not None else {}
     styles: dict[str, dict[str, Any]] = {}

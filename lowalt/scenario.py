@@ -390,6 +390,16 @@ class OutputConfig(_Model):
     geopackage: bool = Field(default=True, description="Write every layer to one .gpkg.")
     geojson: bool = Field(default=True, description="Write docks, bands, unreached as GeoJSON.")
     offline_map: bool = Field(default=True, description="Inline Leaflet so the map works offline.")
+    basemap: Literal["osm", "none", "tianditu", "tianditu_img", "amap", "amap_img"] = Field(
+        default="osm",
+        description="Tiles under the web maps; 'amap*' shift overlays to GCJ-02 (saved files stay "
+        "WGS84); 'tianditu*' need basemap_key.",
+    )
+    basemap_key: str | None = Field(
+        default=None,
+        pattern=r"^[A-Za-z0-9]{8,64}$",
+        description="Tianditu key (tk=), or set LOWALT_TIANDITU_KEY; written into the saved map.",
+    )
 
 
 class Scenario(_Model):

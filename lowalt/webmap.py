@@ -17,7 +17,7 @@ import os
 import tempfile
 import weakref
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +29,7 @@ import shapely
 from numpy.typing import NDArray
 
 from lowalt._offline_assets import HtmlBox, VectorLayer, inline_assets, png_data_uri
+from lowalt.basemaps import add_basemap, gcj02_to_wgs84, needs_gcj02, shift_gdf, wgs84_to_gcj02
 from lowalt.crs import WGS84, check_lonlat, ensure_projected, transformer
 
 __all__ = [
@@ -163,12 +164,14 @@ def raster_overlay(
     *,
     px_per_cell: float = 3.0,
     max_pixels: int = 3_000_000,
+    gcj02: bool = False,
 ) -> tuple[str, list[list[float]]] | None:
     """Warp a metric grid to a Web-Mercator PNG; ``(data_uri, [[S, W], [N, E]])`` in degrees.
 
     Each output pixel takes the class of the grid cell containing its centre (nearest
     neighbour, pyproj inverse transform). The image covers the cells that are inside
-    the area; ``None`` if there are none.
+    the area; ``None`` if there are none. ``gcj02=True`` warps onto the GCJ-02 pixel grid
+    (bounds in GCJ-02) for tiles such as AMap's, exact per pixel (see :mod:`lowalt.basemaps`).
     """
     cls = classify_times(raster.times_s, bands)
     rows, cols = np.nonzero(cls)
@@ -184,7 +187,11 @@ def raster_overlay(
     ring_y = np.concatenate(
         [np.full(65, y_lo), y_lo + (y_hi - y_lo) * t, np.full(65, y_hi), y_lo + (y_hi - y_lo) * t]
     )
-    mx, my = transformer(raster.crs, WEB_MERCATOR).transform(ring_x, ring_y)
+    if gcj02:
+        ring_x, ring_y = wgs84_to_gcj02(*transformer(raster.crs, WGS84).transform(ring_x, ring_y))
+        mx, my = transformer(WGS84, WEB_MERCATOR).transform(ring_x, ring_y)
+    else:
+        mx, my = transformer(raster.crs, WEB_MERCATOR).transform(ring_x, ring_y)
     m_west, m_east, m_south, m_north = (
         float(np.min(mx)),
         float(np.max(mx)),
@@ -198,7 +205,11 @@ def raster_overlay(
     gx, gy = np.meshgrid(
         m_west + (np.arange(width) + 0.5) * px_x, m_north - (np.arange(height) + 0.5) * px_y
     )
-    x, y = transformer(WEB_MERCATOR, raster.crs).transform(gx, gy)
+    if gcj02:
+        lon, lat = gcj02_to_wgs84(*transformer(WEB_MERCATOR, WGS84).transform(gx, gy))
+        x, y = transformer(WGS84, raster.crs).transform(lon, lat)
+    else:
+        x, y = transformer(WEB_MERCATOR, raster.crs).transform(gx, gy)
     j = np.rint((np.asarray(x) - raster.x0_m) / s).astype(np.int64)
     i = np.rint((np.asarray(y) - raster.y0_m) / s).astype(np.int64)
     ny, nx = cls.shape
@@ -374,12 +385,41 @@ def _notes_box(title: str, notes: Sequence[str]) -> str:
     )
 
 
-def build_map(layers: MapLayers, *, offline: bool = True, band_step_s: float = 60.0) -> folium.Map:
+def _to_gcj02(layers: MapLayers) -> MapLayers:
+    """Every vector layer shifted to GCJ-02, for drawing on GCJ-02 tiles (rasters are warped)."""
+
+    def opt(gdf: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame | None:
+        return None if gdf is None else shift_gdf(gdf)
+
+    return replace(
+        layers,
+        zone=shift_gdf(layers.zone),
+        lakes=opt(layers.lakes),
+        airspace=opt(layers.airspace),
+        sites=opt(layers.sites),
+        docks=shift_gdf(layers.docks),
+        unreached={k: shift_gdf(v) for k, v in layers.unreached.items()},
+    )
+
+
+def build_map(
+    layers: MapLayers,
+    *,
+    offline: bool = True,
+    band_step_s: float = 60.0,
+    basemap: str = "osm",
+    basemap_key: str | None = None,
+) -> folium.Map:
     """Build the coverage map (see module docstring); fit to the zone's bounds.
 
     ``offline=True`` inlines Leaflet/jQuery so the page needs no CDN (tiles still
-    come from OpenStreetMap when online). Raises ``ValueError`` on bad inputs.
+    come from the basemap's servers when online). ``basemap`` is a name from
+    :data:`lowalt.basemaps.BASEMAPS` (``basemap_key``: the Tianditu key); on GCJ-02 tiles
+    (AMap) every overlay is shifted to GCJ-02. Raises ``ValueError`` on bad inputs.
     """
+    gcj02 = needs_gcj02(basemap)  # ValueError for an unknown name, before any work
+    if gcj02:
+        layers = _to_gcj02(layers)
     zone = _wgs84(layers.zone, "zone")
     if zone.empty:
         msg = "zone is empty"
@@ -398,14 +438,14 @@ def build_map(layers: MapLayers, *, offline: bool = True, band_step_s: float = 6
         prefer_canvas=True,
         control_scale=True,
     )
-    folium.TileLayer("OpenStreetMap", name="OpenStreetMap (online only)").add_to(m)
+    add_basemap(m, basemap, key=basemap_key)
     figure = m.get_root()
     figure.title = _esc(layers.title)  # type: ignore[attr-defined]
     folium.map.CustomPane(_RASTER_PANE, z_index=350, pointer_events=False).add_to(m)
 
     seen: set[str] = set()
     for k, raster in enumerate(layers.rasters):
-        overlay = raster_overlay(raster, bands)
+        overlay = raster_overlay(raster, bands, gcj02=gcj02)
         if overlay is None:
             continue
         name = f"Response time: {raster.label}"
@@ -442,6 +482,8 @@ def build_map(layers: MapLayers, *, offline: bool = True, band_step_s: float = 6
     _layer(m, f"Docks ({len(layers.docks)}, {n_drones} drones)", layers.docks, _dock_props)
 
     notes = list(layers.notes)
+    if gcj02:
+        notes.append("Overlays shifted to GCJ-02 to match the tiles; saved files stay WGS84.")
     named = {"docks": layers.docks, "airspace": layers.airspace, "sites": layers.sites}
     modeled = [n for n, g in named.items() if _modeled(g)]
     if modeled and not any("model" in n.lower() for n in notes):
