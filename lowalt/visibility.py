@@ -25,6 +25,7 @@ Geometry conventions
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -49,6 +50,7 @@ _SHRINK_REL = 1e-7  # interior tolerance, relative to the obstacle extent
 _TURN_TOL = 1e-9  # relative tolerance of the convex-vertex and wedge tests
 _EDGE_GROUP = 32  # obstacle edges per bounding-box group in the crossing test
 _BLOCK = 1 << 20  # max elements of one (segments x edges) or (targets x vertices) block
+_CHUNK = 8  # shrunk edges per bounding circle in the lazy (single-query) crossing test
 
 
 def euclid(dx_m: F64, dy_m: F64) -> F64:
@@ -111,6 +113,49 @@ def _hits(a: F64, b: F64, p: F64, q: F64) -> NDArray[np.bool_]:
         hi = np.minimum(np.maximum(a[r], b[r]), np.maximum(p[c], q[c]))
         hit[r, c] = np.all(lo <= hi, axis=1)
     return hit.any(axis=1)
+
+
+def _touch(a: F64, b: F64, p: F64, q: F64) -> NDArray[np.bool_]:
+    """Element-wise :func:`_hits`: whether closed segment a->b touches closed edge p->q; (n,)."""
+    ax, ay, bx, by = a[:, 0], a[:, 1], b[:, 0], b[:, 1]
+    px, py, qx, qy = p[:, 0], p[:, 1], q[:, 0], q[:, 1]
+    dx, dy, ex, ey = bx - ax, by - ay, qx - px, qy - py
+    o1 = dx * (py - ay) - dy * (px - ax)
+    den = dx * ey - dy * ex
+    o3 = ex * (ay - py) - ey * (ax - px)
+    hit = (o1 * (o1 + den) <= 0.0) & (o3 * (o3 - den) <= 0.0)
+    coll = hit & (den == 0.0) & (o1 == 0.0)
+    if coll.any():
+        r = np.flatnonzero(coll)
+        lo = np.maximum(np.minimum(a[r], b[r]), np.minimum(p[r], q[r]))
+        hi = np.minimum(np.maximum(a[r], b[r]), np.maximum(p[r], q[r]))
+        hit[r] = np.all(lo <= hi, axis=1)
+    return hit
+
+
+def _near_circles(v: F64, vv: F64, w: F64, r2: F64) -> NDArray[np.bool_]:
+    """Whether segments 0->v (M, 2) come within sqrt(r2) (K,) of centres w (K, 2); (M, K).
+
+    ``vv`` (M,) are the squared segment lengths; all coordinates relative to the origin.
+    """
+    with np.errstate(invalid="ignore", divide="ignore"):
+        lam = np.clip((v[:, :1] * w[:, 0] + v[:, 1:] * w[:, 1]) / vv[:, None], 0.0, 1.0)
+    lam[~np.isfinite(lam)] = 0.0  # zero-length segment: the origin itself
+    ddx = w[:, 0] - lam * v[:, :1]
+    ddy = w[:, 1] - lam * v[:, 1:]
+    return ddx * ddx + ddy * ddy <= r2
+
+
+def _bitangent(ein: F64, eout: F64, dx: F64, dy: F64) -> NDArray[np.bool_]:
+    """Whether the line along (dx, dy) through a convex vertex misses its open wedge.
+
+    True iff neither (dx, dy) nor its opposite points strictly into the obstacle, i.e.
+    the line is tangent to the obstacle there (or runs along an edge).
+    """
+    tol = _TURN_TOL * (np.abs(dx) + np.abs(dy))
+    c1 = ein[..., 0] * dy - ein[..., 1] * dx
+    c2 = eout[..., 0] * dy - eout[..., 1] * dx
+    return ~(((c1 > tol) & (c2 > tol)) | ((c1 < -tol) & (c2 < -tol)))
 
 
 @dataclass(frozen=True, eq=False)
@@ -281,6 +326,149 @@ class ObstacleSet:
         vis[i[ok], j[ok]] = vis[j[ok], i[ok]] = True
         return vis
 
+    @cached_property
+    def _chunks(self) -> tuple[F64, F64, NDArray[np.intp], NDArray[np.intp], float]:
+        """Bounding circles of runs of <= ``_CHUNK`` consecutive shrunk edges of one ring.
+
+        Returns centres (K, 2), radii (K,) (padded by a rounding margin), first edge
+        index and edge count per run (K,), and that margin in metres.
+        """
+        p, q = self._edges[0], self._edges[1]
+        if len(p) == 0:
+            z = np.zeros(0, dtype=np.intp)
+            return np.zeros((0, 2)), np.zeros(0), z, z, 0.0
+        ring_start = np.r_[True, np.any(q[:-1] != p[1:], axis=1)]  # a new ring begins
+        ring_id = np.cumsum(ring_start) - 1
+        first = np.flatnonzero(ring_start)[ring_id]
+        start_run = ring_start | ((np.arange(len(p)) - first) % _CHUNK == 0)
+        at = np.flatnonzero(start_run)
+        lo = np.minimum.reduceat(np.minimum(p, q), at)
+        hi = np.maximum.reduceat(np.maximum(p, q), at)
+        cen = 0.5 * (lo + hi)
+        run = np.cumsum(start_run) - 1
+        r2 = np.maximum(np.sum((p - cen[run]) ** 2, axis=1), np.sum((q - cen[run]) ** 2, axis=1))
+        rad = np.sqrt(np.maximum.reduceat(r2, at))
+        x0, y0 = np.min(np.minimum(p, q), axis=0)
+        x1, y1 = np.max(np.maximum(p, q), axis=0)
+        margin = 1e-9 * max(x1 - x0, y1 - y0, 1.0)
+        size = np.diff(np.r_[at, len(p)]).astype(np.intp)
+        return cen, rad + margin, at.astype(np.intp), size, margin
+
+    @cached_property
+    def _cores(self) -> tuple[F64, F64]:
+        """Disks strictly inside the shrunk obstacles: centres (P, 2), radii (P,), metres.
+
+        One per merged polygon, around its centroid (or a point on its surface), so a
+        segment through a disk certainly crosses the obstacle: a cheap early "blocked".
+        """
+        parts = shapely.get_parts(self._merged)
+        if not len(parts):
+            return np.zeros((0, 2)), np.zeros(0)
+        c = shapely.centroid(parts)
+        out = ~shapely.contains(parts, c)
+        c[out] = shapely.point_on_surface(parts[out])
+        r = shapely.distance(c, shapely.boundary(parts))
+        x0, y0, x1, y1 = shapely.total_bounds(parts)
+        r -= 10.0 * _SHRINK_REL * max(x1 - x0, y1 - y0, 1.0)  # stay inside the shrunk part
+        keep = r > 0.0
+        return shapely.get_coordinates(c[keep]), r[keep]
+
+    def _sees(self, o: F64, t: F64) -> NDArray[np.bool_]:
+        """Whether segments from one origin ``o`` (2,) to ``t`` (M, 2) miss the shrunk edges.
+
+        Same predicate as :meth:`_crosses` (negated), but segments through a core disk
+        are blocked at once and the others are tested only against the edges of short
+        edge runs whose bounding circle they pass: about (segments x runs) work.
+        """
+        p, q = self._edges[0], self._edges[1]
+        cen, rad, first, size, margin = self._chunks
+        out = np.ones(len(t), dtype=bool)
+        if len(cen) == 0 or len(t) == 0:
+            return out
+        v = t - o
+        vv = np.sum(v * v, axis=1)
+        ccen, crad = self._cores
+        if len(ccen):  # through a core disk: blocked for sure, no edge tests needed
+            out &= ~np.any(_near_circles(v, vv, ccen - o, crad * crad), axis=1)
+        live = np.flatnonzero(out)
+        w, r2 = cen - o, rad * rad + margin
+        step = max(1, _BLOCK // len(cen))
+        for c in range(0, len(live), step):
+            sub = live[c : c + step]
+            m, k = np.nonzero(_near_circles(v[sub], vv[sub], w, r2))
+            if not len(m):
+                continue
+            cnt = size[k]
+            rep = np.repeat(np.arange(len(m)), cnt)
+            e = first[k][rep] + np.arange(len(rep)) - np.repeat(np.cumsum(cnt) - cnt, cnt)
+            seg = sub[m[rep]]
+            hit = _touch(np.broadcast_to(o, (len(e), 2)), t[seg], p[e], q[e])
+            out[seg[hit]] = False
+        return out
+
+    def _astar(self, s: F64, t: F64, cost_fn: CostFn) -> tuple[float, list[int]]:
+        """Least cost from ``s`` to ``t`` (each (2,)) and the bend vertices in order.
+
+        A* over the visibility graph, built lazily: only vertices taken from the queue
+        are connected, only along bitangent lines (a leg of a least-cost path is
+        tangent to the obstacle at each bend vertex, else the bend could be cut short
+        with a cost no higher, by the triangle inequality), only to vertices it would
+        improve, and only those legs are tested for visibility. The heuristic
+        ``cost_fn(t - v)`` is a consistent lower bound (triangle inequality again),
+        so each vertex is expanded at most once. Returns ``(inf, [])`` without a path.
+        """
+        v, wdg = self.vertices_xy, self._wedges
+        n = len(v)
+        ein, eout = wdg[:, 0], wdg[:, 1]
+        h = np.asarray(cost_fn(t[0] - v[:, 0], t[1] - v[:, 1]), dtype=np.float64).reshape(n)
+        g = np.full(n, np.inf)
+        fkey = np.full(n, np.inf)
+        pred = np.full(n, -1, dtype=np.intp)
+        closed = np.zeros(n, dtype=bool)
+        best, last = np.inf, -1
+        heap: list[tuple[float, int]] = []
+
+        def expand(u: int, o: F64, go: float) -> None:
+            nonlocal best, last
+            d = v - o
+            ok = ~closed & _bitangent(ein, eout, d[:, 0], d[:, 1]) & np.isfinite(h)
+            dt = t - o
+            to_t = True
+            if u >= 0:
+                ok &= _bitangent(ein[u], eout[u], d[:, 0], d[:, 1])
+                to_t = bool(_bitangent(ein[u], eout[u], dt[0], dt[1]))
+            idx = np.flatnonzero(ok)
+            ng = go + np.asarray(cost_fn(d[idx, 0], d[idx, 1]), dtype=np.float64).reshape(-1)
+            keep = (ng < g[idx]) & (ng + h[idx] < best)
+            idx, ng = idx[keep], ng[keep]
+            ct = go + float(cost_fn(np.asarray(dt[0]), np.asarray(dt[1])))
+            to_t = to_t and ct < best
+            seen = self._sees(o, np.vstack([v[idx], t[None]]) if to_t else v[idx])
+            if to_t and seen[-1]:
+                best, last = ct, u
+            idx, ng = idx[seen[: len(idx)]], ng[seen[: len(idx)]]
+            g[idx], pred[idx] = ng, u
+            f = ng + h[idx]
+            fkey[idx] = f
+            for fi, i in zip(f.tolist(), idx.tolist(), strict=True):
+                heapq.heappush(heap, (fi, i))
+
+        expand(-1, s, 0.0)
+        while heap:
+            f, u = heapq.heappop(heap)
+            if f >= best:
+                break
+            if closed[u] or f != fkey[u]:
+                continue  # stale entry
+            closed[u] = True
+            expand(u, v[u], float(g[u]))
+        bends: list[int] = []
+        k = last if np.isfinite(best) else -1
+        while k >= 0:
+            bends.append(k)
+            k = int(pred[k])
+        return best, bends[::-1]
+
     def _dijkstra(self, s: F64, cost_fn: CostFn, max_cost: float) -> tuple[F64, NDArray[np.intp]]:
         """Least cost from source ``s`` (2,) to every vertex, and predecessors (-1 = source)."""
         v, w = self.vertices_xy, self._wedges
@@ -435,13 +623,17 @@ def shortest_path(
             msg = f"{name} point ({p[0]:.1f}, {p[1]:.1f}) is inside no-fly obstacle {which}"
             fix = "move the point out of the no-fly area or reduce clearance_m"
             raise NoRouteError(msg, fix=fix)
-    res = cost_field(a, b[None], obstacles, cost_fn)
-    if not np.isfinite(res.cost[0]):
+    if obstacles.is_empty():
+        cost = float(cost_fn(np.asarray(b[0] - a[0]), np.asarray(b[1] - a[1])))
+        bends: list[int] = []
+    else:
+        cost, bends = obstacles._astar(a, b, cost_fn)
+    if not np.isfinite(cost):
         msg = (
             f"no route from ({a[0]:.1f}, {a[1]:.1f}) to ({b[0]:.1f}, {b[1]:.1f}): every path is "
             "blocked by no-fly obstacles or has infinite cost (e.g. no headway against the wind)"
         )
         raise NoRouteError(msg)
-    wp = res.path(0)
+    wp = np.vstack([a, obstacles.vertices_xy[bends], b])
     length = float(np.hypot(*np.diff(wp, axis=0).T).sum())
-    return Path(wp, float(res.cost[0]), length)
+    return Path(wp, cost, length)

@@ -18,8 +18,8 @@ import scipy.sparse as sp
 from numpy.typing import NDArray
 
 from lowalt.optimize._coverage import dominated_columns, dominated_rows, gather_rows
-from lowalt.optimize._setcover import solve_cover_cpsat
 from lowalt.optimize._localsearch import improve_cover
+from lowalt.optimize._setcover import solve_cover_cpsat
 from lowalt.optimize.greedy import drop_redundant, greedy_max_cover
 
 __all__ = ["LazyOutcome", "lazy_min_cover"]
@@ -30,6 +30,9 @@ INITIAL_ROWS = 1000
 """Rows in the first subset (half smallest coverage, half a seeded random sample)."""
 LOCAL_SEARCH_SHARE = 0.3
 """Share of the remaining budget given to the local search before the exact loop."""
+LOCAL_SEARCH_MIN_NNZ = 200_000
+"""Smaller models go straight to CP-SAT (measured: OR-Library p-center probes take
+milliseconds exactly, while a stalled search would spend thousands of moves)."""
 BATCH_ROWS = 1000
 """Most uncovered rows added per iteration (same split)."""
 
@@ -100,7 +103,7 @@ def lazy_min_cover(
     rng = np.random.default_rng(seed)
     best = list(incumbent) if incumbent is not None else _repair(cov, smaj, [])
     lb = lower
-    if len(best) > max(lb, 1 if cap is None else cap):
+    if len(best) > max(lb, 1 if cap is None else cap) and cov.nnz >= LOCAL_SEARCH_MIN_NNZ:
         # Weighted swap local search: greedy covers are far from optimal on these
         # geometric instances (50k × 2k: greedy 29, search 20, optimum 16).
         now = time.perf_counter()

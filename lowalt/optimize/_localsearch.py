@@ -20,7 +20,6 @@ import scipy.sparse as sp
 from numpy.typing import NDArray
 
 __all__ = ["improve_cover"]
-_TRACE = False
 
 
 def improve_cover(
@@ -93,8 +92,6 @@ def improve_cover(
             last_removed = drop(-1)
             continue
         since += 1
-        if _TRACE and move % 500 == 0:
-            print(move, len(best), int(chosen.sum()), uncovered.size, float(w.max()))
         if since > stall_moves or ((move & 15) == 0 and time.perf_counter() > deadline):
             break
         row = int(uncovered[rng.integers(uncovered.size)])

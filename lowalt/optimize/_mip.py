@@ -46,7 +46,7 @@ class MipOutcome:
     bound: float
 
 
-def _solve(proto, stype, params, model_params, interrupter):  # noqa: ANN001, ANN202
+def _solve(proto, stype, params, model_params, interrupter):
     return core_solver.solve(
         proto,
         stype,

@@ -21,11 +21,11 @@ Method: cells with identical :math:`N_i` are merged (weights summed), cells cove
 fixed sites are counted as a constant, dominated sites are dropped (a site whose cells
 are a subset of another's is never needed: coverage is monotone), a greedy solution is
 the incumbent and hint. If it already covers every reachable cell it is optimal (the
-bound is the total reachable weight). Otherwise, when greedy reaches ≥ 98 % and a greedy set cover needs at most
-2k sites, a weighted swap local search (``_localsearch``) looks for k sites reaching
-every reachable cell, on half the budget: found, it is optimal for the same reason
-(on the 50k × 2k benchmark k = 20 suffices although greedy needs 29). Otherwise
-HiGHS (``math_opt``) solves the MIP, interrupted from outside at the time limit.
+bound is the total reachable weight). Otherwise, on large models where greedy reaches
+≥ 98 % and a greedy set cover needs at most 2k sites, a weighted swap local search
+(``_localsearch``) looks for k sites reaching every reachable cell, on half the
+budget: found, it is optimal for the same reason (on the 50k × 2k benchmark k = 20
+suffices although greedy needs 29). Otherwise HiGHS (``math_opt``) solves the MIP, interrupted from outside at the time limit.
 """
 
 from __future__ import annotations
@@ -40,9 +40,10 @@ from numpy.typing import ArrayLike
 
 from lowalt.optimize._common import rows_covered_by
 from lowalt.optimize._coverage import coverage_rows, dedupe_rows, dominated_columns
+from lowalt.optimize._lazy import LOCAL_SEARCH_MIN_NNZ
+from lowalt.optimize._localsearch import improve_cover
 from lowalt.optimize._matrix import TimeMatrix, as_site_set, as_time_matrix, as_weights
 from lowalt.optimize._mip import solve_mip
-from lowalt.optimize._localsearch import improve_cover
 from lowalt.optimize.greedy import greedy_cover, greedy_max_cover
 from lowalt.optimize.result import PlacementResult, SolveStatus, make_result
 
@@ -128,7 +129,7 @@ def solve_mclp(
     # Can cap sites reach *every* reachable cell? Then that is optimal (bound = reachable).
     # Greedy set cover + weighted swap local search, on a share of the budget.
     full: list[int] = []
-    if g_value >= 0.98 * reachable:
+    if g_value >= 0.98 * reachable and sub.nnz >= LOCAL_SEARCH_MIN_NNZ:
         smaj = sp.csr_array(sub.T)
         full = greedy_cover(sub, allowed=allowed, site_major=smaj)
         if len(full) <= 2 * cap:
