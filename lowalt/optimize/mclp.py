@@ -25,7 +25,8 @@ bound is the total reachable weight). Otherwise, on large models where greedy re
 ≥ 98 % and a greedy set cover needs at most 2k sites, a weighted swap local search
 (``_localsearch``) looks for k sites reaching every reachable cell, on half the
 budget: found, it is optimal for the same reason (on the 50k × 2k benchmark k = 20
-suffices although greedy needs 29). Otherwise HiGHS (``math_opt``) solves the MIP, interrupted from outside at the time limit.
+suffices although greedy needs 29). Otherwise HiGHS (``math_opt``) solves the MIP, interrupted
+from outside at the time limit.
 """
 
 from __future__ import annotations
