@@ -16,9 +16,11 @@ direction (:func:`lowalt.reach.reach_matrix` with ``wind_speed_mps``).
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import math
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
@@ -30,6 +32,7 @@ from lowalt.errors import InfeasibleError
 from lowalt.guarantee import GuaranteeStats, envelope, evaluate
 from lowalt.optimize import (
     PlacementResult,
+    SolveStatus,
     solve_backup,
     solve_lscp,
     solve_mclp,
@@ -274,7 +277,9 @@ def run_placement(world: World) -> PlacementStudy:
         add(
             "backup",
             f"most demand reached by two docks within {target:g} s with {o.backup_k} docks",
-            solve_backup(m, target, o.backup_k, weights=w, **solve_kw),
+            _with_current_incumbent(
+                solve_backup(m, target, o.backup_k, weights=w, **solve_kw), m, w, world, o
+            ),
             dropped,
             False,
         )
@@ -299,6 +304,40 @@ def run_placement(world: World) -> PlacementStudy:
     current_calm = _check(world, world.docks.xy, False)
     current_wind = _check(world, world.docks.xy, True) if s.wind.design_speed_mps > 0 else None
     return PlacementStudy(world, cand, dxy, dw, answers, current_calm, current_wind)
+
+
+def _with_current_incumbent(
+    res: PlacementResult,
+    m: sparse.csr_array,
+    w: npt.NDArray[np.float64],
+    world: World,
+    o: Any,
+) -> PlacementResult:
+    """Keep the better of the solver's backup layout and the current docks (when they fit k).
+
+    The current docks are the first candidates when ``include_current_docks`` is set. A
+    time-limited solver answer can be worse than that known layout; the study then reports
+    the current layout as the incumbent, with the solver's bound and the recomputed gap.
+    """
+    n = world.docks.n
+    if not o.include_current_docks or o.backup_k is None or n > o.backup_k:
+        return res
+    covered_twice = np.asarray((m[:n] > 0).sum(axis=0)).ravel() >= 2
+    value = float(w[covered_twice].sum())
+    if value <= res.objective:
+        return res
+    bound = max(res.bound, value) if math.isfinite(res.bound) else res.bound
+    gap = abs(bound - value) / max(abs(value), 1e-9) if math.isfinite(bound) else float("inf")
+    status = SolveStatus.OPTIMAL if gap <= 1e-9 else SolveStatus.FEASIBLE
+    extras = {**res.extras, "incumbent": "current docks (better than the solver's answer)"}
+    return dataclasses.replace(
+        res,
+        sites=tuple(range(n)),
+        objective=value,
+        gap=gap,
+        status=status,
+        extras=MappingProxyType(extras),
+    )
 
 
 def add_drones(

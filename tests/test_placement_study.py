@@ -79,3 +79,48 @@ def test_drones_that_do_not_fit(tiny_world, capsys) -> None:
     err = capsys.readouterr().err
     assert "optimize.drones.total" in err and "do not fit" in err
     assert not Path("unused-out").exists()
+
+
+def test_backup_never_worse_than_the_current_docks(tiny_world) -> None:
+    # k = 1 (the one current dock): the answer must cover at least what that dock covers twice
+    # (nothing, with one dock) -- and with k >= docks the current layout is a valid incumbent.
+    opt = {
+        **OPT,
+        "backup_k": 1,
+        "min_docks": False,
+        "best_worst_case_k": None,
+        "drones": None,
+        "tradeoff_k": [],
+    }
+    study = run_placement(prepare(load_scenario(tiny_world({"optimize": opt}))))
+    a = study.answers["backup"]
+    assert a.result.objective >= 0
+    assert len(a.sites_xy) <= 1
+
+
+def test_current_docks_replace_a_worse_solver_answer(tiny_world) -> None:
+    from types import MappingProxyType, SimpleNamespace
+
+    import numpy as np
+    from scipy import sparse
+
+    from lowalt.optimize import PlacementResult, SolveStatus
+    from lowalt.study_placement import _with_current_incumbent
+
+    world = prepare(load_scenario(tiny_world()))  # one current dock
+    # 2 candidates (0 = the current dock), 3 demand points, all reached by both candidates.
+    m = sparse.csr_array(np.array([[100.0, 100.0, 100.0], [90.0, 90.0, 90.0]]))
+    w = np.array([1.0, 2.0, 3.0])
+    poor = PlacementResult(
+        "backup", (1,), 0.0, 6.0, 1.0, SolveStatus.FEASIBLE, 1.0, MappingProxyType({})
+    )
+    o = SimpleNamespace(include_current_docks=True, backup_k=2)
+    # One dock cannot double-cover: the solver's answer stands.
+    assert _with_current_incumbent(poor, m, w, world, o) is poor
+    # Pretend the current layout has two docks (candidates 0 and 1): it double-covers all 6.
+    two = SimpleNamespace(docks=SimpleNamespace(n=2))
+    better = _with_current_incumbent(poor, m, w, two, o)  # type: ignore[arg-type]
+    assert better.objective == 6.0
+    assert better.sites == (0, 1)
+    assert better.status is SolveStatus.OPTIMAL  # meets the solver's bound of 6
+    assert "incumbent" in better.extras
