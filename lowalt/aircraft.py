@@ -105,7 +105,7 @@ def leg_time_s(
     if wind.is_calm:
         return length / airspeed_mps
     wx, wy = wind.vector_mps()
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         ux = np.where(length > 0, dx / length, 0.0)
         uy = np.where(length > 0, dy / length, 0.0)
         tail = wx * ux + wy * uy

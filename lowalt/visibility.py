@@ -7,7 +7,24 @@ convex, possibly asymmetric and possibly ``np.inf`` for impossible headings
 (time under a uniform wind qualifies). Then least-cost paths around polygons bend
 only at convex obstacle vertices, so the visibility graph is exact, and by the
 triangle inequality ``c(a + b) <= c(a) + c(b)`` a target visible from the source is
-never reached more cheaply by bending, even with an asymmetric cost.
+never reached more cheaply by bending, even with an asymmetric cost. (A wind-time
+formula that clamps an excessive crosswind to a finite time instead of ``inf`` is
+not convex; then no method here is exact.)
+
+Algorithms
+----------
+* :func:`shortest_path` (one target) runs A* over the visibility graph built
+  lazily, never the full graph: a vertex taken from the queue lists only legs along
+  bitangent lines (a least-cost path touches each bend vertex tangentially, or the
+  bend could be cut at no extra cost), and legs are tested for visibility in
+  batches, cheapest ``g + h`` first, only as far as the search gets; the heuristic
+  ``h(v) = cost_fn(t - v)`` is a consistent lower bound. Visibility tests use a
+  two-level circle index over the obstacle edges. 100 obstacles with 2,000 vertices:
+  about 60-90 ms including the set-up (``benchmarks/bench_routing.py``).
+* :func:`cost_field` (many targets) builds the full vertex-to-vertex visibility
+  matrix once per :class:`ObstacleSet` (cached) with a per-vertex angular setup
+  that grows with vertices x edges^2: fine for tens to hundreds of vertices (the
+  reach studies); with thousands, call :func:`shortest_path` per target instead.
 
 Geometry conventions
 --------------------
@@ -29,7 +46,7 @@ import heapq
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import shapely
@@ -50,6 +67,7 @@ _SHRINK_REL = 1e-7  # interior tolerance, relative to the obstacle extent
 _TURN_TOL = 1e-9  # relative tolerance of the convex-vertex and wedge tests
 _EDGE_GROUP = 32  # obstacle edges per bounding-box group in the crossing test
 _BLOCK = 1 << 20  # max elements of one (segments x edges) or (targets x vertices) block
+_BATCH_REL = 0.01  # legs tested per batch in _astar: f within this x h(source)
 _CHUNK = 8  # shrunk edges per bounding circle in the lazy (single-query) crossing test
 
 
@@ -133,17 +151,38 @@ def _touch(a: F64, b: F64, p: F64, q: F64) -> NDArray[np.bool_]:
     return hit
 
 
-def _near_circles(v: F64, vv: F64, w: F64, r2: F64) -> NDArray[np.bool_]:
-    """Whether segments 0->v (M, 2) come within sqrt(r2) (K,) of centres w (K, 2); (M, K).
+def _dist2(v: F64, vv: F64, w: F64) -> F64:
+    """Squared distance from points ``w`` to segments 0->``v`` (broadcasting, last axis xy).
 
-    ``vv`` (M,) are the squared segment lengths; all coordinates relative to the origin.
+    ``vv`` is ``|v|^2`` with zero-length segments set to 1 (shape of ``v`` without its
+    last axis); relative coordinates.
     """
-    with np.errstate(invalid="ignore", divide="ignore"):
-        lam = np.clip((v[:, :1] * w[:, 0] + v[:, 1:] * w[:, 1]) / vv[:, None], 0.0, 1.0)
-    lam[~np.isfinite(lam)] = 0.0  # zero-length segment: the origin itself
-    ddx = w[:, 0] - lam * v[:, :1]
-    ddy = w[:, 1] - lam * v[:, 1:]
-    return ddx * ddx + ddy * ddy <= r2
+    lam = (v[..., 0] * w[..., 0] + v[..., 1] * w[..., 1]) / vv
+    lam = np.minimum(np.maximum(lam, 0.0), 1.0)
+    dx, dy = w[..., 0] - lam * v[..., 0], w[..., 1] - lam * v[..., 1]
+    return dx * dx + dy * dy
+
+
+def _ranges(
+    lo: NDArray[np.intp], hi: NDArray[np.intp]
+) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+    """Concatenated ``range(lo[i], hi[i])`` for all i, and the i of each element."""
+    cnt = hi - lo
+    owner = np.repeat(np.arange(len(lo)), cnt)
+    return owner, lo[owner] + np.arange(len(owner)) - np.repeat(np.cumsum(cnt) - cnt, cnt)
+
+
+class _EdgeIndex(NamedTuple):
+    """Circles around the shrunk edges: per merged polygon, then per run of edges."""
+
+    centre: F64  # (P, 2) a point inside each merged polygon
+    core2: F64  # (P,) squared radius of a disk there inside the shrunk polygon (-1: none)
+    reach2: F64  # (P,) squared radius of a circle there around all its edge runs
+    bounds: NDArray[np.intp]  # (P + 1,) runs of polygon i: bounds[i]:bounds[i + 1]
+    run_centre: F64  # (K, 2)
+    run_r2: F64  # (K,) squared radius around the run's edges
+    run_first: NDArray[np.intp]  # (K,) first edge of the run in ObstacleSet._edges
+    run_size: NDArray[np.intp]  # (K,) number of edges
 
 
 def _bitangent(ein: F64, eout: F64, dx: F64, dy: F64) -> NDArray[np.bool_]:
@@ -327,19 +366,22 @@ class ObstacleSet:
         return vis
 
     @cached_property
-    def _chunks(self) -> tuple[F64, F64, NDArray[np.intp], NDArray[np.intp], float]:
-        """Bounding circles of runs of <= ``_CHUNK`` consecutive shrunk edges of one ring.
-
-        Returns centres (K, 2), radii (K,) (padded by a rounding margin), first edge
-        index and edge count per run (K,), and that margin in metres.
-        """
+    def _index(self) -> _EdgeIndex:
+        """Two-level circle index over the shrunk edges for :meth:`_sees` (built once)."""
         p, q = self._edges[0], self._edges[1]
-        if len(p) == 0:
-            z = np.zeros(0, dtype=np.intp)
-            return np.zeros((0, 2)), np.zeros(0), z, z, 0.0
-        ring_start = np.r_[True, np.any(q[:-1] != p[1:], axis=1)]  # a new ring begins
-        ring_id = np.cumsum(ring_start) - 1
-        first = np.flatnonzero(ring_start)[ring_id]
+        parts = shapely.get_parts(self._merged)
+        if len(p) == 0 or len(parts) == 0:
+            z, e = np.zeros(0, dtype=np.intp), np.zeros(0)
+            return _EdgeIndex(
+                np.zeros((0, 2)), e, e, np.zeros(1, dtype=np.intp), e[:, None], e, z, z
+            )
+        x0, y0 = np.min(np.minimum(p, q), axis=0)
+        x1, y1 = np.max(np.maximum(p, q), axis=0)
+        extent = max(x1 - x0, y1 - y0, 1.0)
+        margin = 1e-9 * extent  # covers rounding in the distance tests
+        # runs of <= _CHUNK consecutive edges of one ring, with bounding circles
+        ring_start = np.r_[True, np.any(q[:-1] != p[1:], axis=1)]
+        first = np.flatnonzero(ring_start)[np.cumsum(ring_start) - 1]
         start_run = ring_start | ((np.arange(len(p)) - first) % _CHUNK == 0)
         at = np.flatnonzero(start_run)
         lo = np.minimum.reduceat(np.minimum(p, q), at)
@@ -347,127 +389,130 @@ class ObstacleSet:
         cen = 0.5 * (lo + hi)
         run = np.cumsum(start_run) - 1
         r2 = np.maximum(np.sum((p - cen[run]) ** 2, axis=1), np.sum((q - cen[run]) ** 2, axis=1))
-        rad = np.sqrt(np.maximum.reduceat(r2, at))
-        x0, y0 = np.min(np.minimum(p, q), axis=0)
-        x1, y1 = np.max(np.maximum(p, q), axis=0)
-        margin = 1e-9 * max(x1 - x0, y1 - y0, 1.0)
-        size = np.diff(np.r_[at, len(p)]).astype(np.intp)
-        return cen, rad + margin, at.astype(np.intp), size, margin
-
-    @cached_property
-    def _cores(self) -> tuple[F64, F64]:
-        """Disks strictly inside the shrunk obstacles: centres (P, 2), radii (P,), metres.
-
-        One per merged polygon, around its centroid (or a point on its surface), so a
-        segment through a disk certainly crosses the obstacle: a cheap early "blocked".
-        """
-        parts = shapely.get_parts(self._merged)
-        if not len(parts):
-            return np.zeros((0, 2)), np.zeros(0)
+        rad = np.sqrt(np.maximum.reduceat(r2, at)) + margin
+        size = np.diff(np.r_[at, len(p)])
+        # per merged polygon: a centre inside it, a core disk inside the shrunk polygon
+        # (a segment through it is blocked for sure), and a circle around all its runs
         c = shapely.centroid(parts)
-        out = ~shapely.contains(parts, c)
-        c[out] = shapely.point_on_surface(parts[out])
-        r = shapely.distance(c, shapely.boundary(parts))
-        x0, y0, x1, y1 = shapely.total_bounds(parts)
-        r -= 10.0 * _SHRINK_REL * max(x1 - x0, y1 - y0, 1.0)  # stay inside the shrunk part
-        keep = r > 0.0
-        return shapely.get_coordinates(c[keep]), r[keep]
+        off = ~shapely.contains(parts, c)
+        c[off] = shapely.point_on_surface(parts[off])
+        core = shapely.distance(c, shapely.boundary(parts)) - 10.0 * _SHRINK_REL * extent
+        centre = shapely.get_coordinates(c)
+        _, owner = shapely.STRtree(parts).query_nearest(shapely.points(p[at]), all_matches=False)
+        order = np.argsort(owner, kind="stable")
+        owner, cen, rad, at, size = owner[order], cen[order], rad[order], at[order], size[order]
+        reach = np.zeros(len(parts))
+        np.maximum.at(reach, owner, np.hypot(*(cen - centre[owner]).T) + rad)
+        reach += margin
+        bounds = np.searchsorted(owner, np.arange(len(parts) + 1)).astype(np.intp)
+        core2 = np.where(core > 0.0, core * core, -1.0)
+        return _EdgeIndex(centre, core2, reach * reach, bounds, cen, rad * rad, at, size)
 
     def _sees(self, o: F64, t: F64) -> NDArray[np.bool_]:
         """Whether segments from one origin ``o`` (2,) to ``t`` (M, 2) miss the shrunk edges.
 
-        Same predicate as :meth:`_crosses` (negated), but segments through a core disk
-        are blocked at once and the others are tested only against the edges of short
-        edge runs whose bounding circle they pass: about (segments x runs) work.
+        Same predicate as :meth:`_crosses` (negated), narrowed by :attr:`_index`: a
+        segment through a core disk is blocked at once; the others are tested only
+        against the edges of runs whose circle they pass, within polygons whose circle
+        they pass. Work: about (segments x polygons) plus the nearby edges.
         """
-        p, q = self._edges[0], self._edges[1]
-        cen, rad, first, size, margin = self._chunks
+        ix, (p, q) = self._index, self._edges[:2]
         out = np.ones(len(t), dtype=bool)
-        if len(cen) == 0 or len(t) == 0:
+        if len(ix.centre) == 0 or len(t) == 0:
             return out
         v = t - o
         vv = np.sum(v * v, axis=1)
-        ccen, crad = self._cores
-        if len(ccen):  # through a core disk: blocked for sure, no edge tests needed
-            out &= ~np.any(_near_circles(v, vv, ccen - o, crad * crad), axis=1)
-        live = np.flatnonzero(out)
-        w, r2 = cen - o, rad * rad + margin
-        step = max(1, _BLOCK // len(cen))
-        for c in range(0, len(live), step):
-            sub = live[c : c + step]
-            m, k = np.nonzero(_near_circles(v[sub], vv[sub], w, r2))
-            if not len(m):
-                continue
-            cnt = size[k]
-            rep = np.repeat(np.arange(len(m)), cnt)
-            e = first[k][rep] + np.arange(len(rep)) - np.repeat(np.cumsum(cnt) - cnt, cnt)
-            seg = sub[m[rep]]
-            hit = _touch(np.broadcast_to(o, (len(e), 2)), t[seg], p[e], q[e])
-            out[seg[hit]] = False
+        vv[vv == 0.0] = 1.0  # zero-length segments (v = 0): distance to the origin
+        w = ix.centre - o
+        step = max(1, _BLOCK // len(w))
+        for c0 in range(0, len(t), step):
+            sl = slice(c0, c0 + step)
+            d2 = _dist2(v[sl, None, :], vv[sl, None], w)
+            out[sl] = ~np.any(d2 <= ix.core2, axis=1)
+            m, part = np.nonzero(out[sl, None] & (d2 <= ix.reach2))
+            j, k = _ranges(ix.bounds[part], ix.bounds[part + 1])
+            m = c0 + m[j]
+            near = _dist2(v[m], vv[m], ix.run_centre[k] - o) <= ix.run_r2[k]
+            m, k = m[near], k[near]
+            j, e = _ranges(ix.run_first[k], ix.run_first[k] + ix.run_size[k])
+            hit = _touch(np.broadcast_to(o, (len(e), 2)), t[m[j]], p[e], q[e])
+            out[m[j][hit]] = False
         return out
 
     def _astar(self, s: F64, t: F64, cost_fn: CostFn) -> tuple[float, list[int]]:
         """Least cost from ``s`` to ``t`` (each (2,)) and the bend vertices in order.
 
-        A* over the visibility graph, built lazily: only vertices taken from the queue
-        are connected, only along bitangent lines (a leg of a least-cost path is
-        tangent to the obstacle at each bend vertex, else the bend could be cut short
-        with a cost no higher, by the triangle inequality), only to vertices it would
-        improve, and only those legs are tested for visibility. The heuristic
-        ``cost_fn(t - v)`` is a consistent lower bound (triangle inequality again),
-        so each vertex is expanded at most once. Returns ``(inf, [])`` without a path.
+        A* over the visibility graph, built lazily (partial-expansion A*): a vertex
+        taken from the queue lists its candidate legs, only along bitangent lines (a
+        leg of a least-cost path is tangent to the obstacle at each bend vertex, else
+        the bend could be cut with a cost no higher, by the triangle inequality) and
+        only to vertices it would improve, sorted by ``f = g + h``. Legs are tested for
+        visibility in batches as the search reaches their ``f`` (the rest wait in the
+        queue under the smallest waiting ``f``), so legs that could only lead to paths
+        costlier than the answer are never tested. The heuristic ``h = cost_fn(t - v)``
+        is a consistent lower bound (triangle inequality again), so the result is
+        exact. Returns ``(inf, [])`` without a path.
         """
-        v, wdg = self.vertices_xy, self._wedges
-        n = len(v)
+        n = len(self.vertices_xy)
+        tgt, src = n, n + 1  # node ids: vertices 0..n-1, then the target and the source
+        v = np.vstack([self.vertices_xy, t, s])
+        wdg = np.concatenate([self._wedges, np.zeros((2, 2, 2))])  # no wedge at t, s
         ein, eout = wdg[:, 0], wdg[:, 1]
-        h = np.asarray(cost_fn(t[0] - v[:, 0], t[1] - v[:, 1]), dtype=np.float64).reshape(n)
-        g = np.full(n, np.inf)
-        fkey = np.full(n, np.inf)
-        pred = np.full(n, -1, dtype=np.intp)
-        closed = np.zeros(n, dtype=bool)
-        best, last = np.inf, -1
-        heap: list[tuple[float, int]] = []
+        h = np.asarray(cost_fn(t[0] - v[:, 0], t[1] - v[:, 1]), dtype=np.float64).reshape(n + 2)
+        h[tgt] = 0.0
+        g, fkey = np.full(n + 2, np.inf), np.full(n + 2, np.inf)
+        g[src] = fkey[src] = 0.0
+        pred = np.full(n + 2, src, dtype=np.intp)
+        closed = np.zeros(n + 2, dtype=bool)
+        slack = _BATCH_REL * float(h[src]) if np.isfinite(h[src]) else 0.0
+        pending: dict[int, tuple[F64, NDArray[np.intp], F64, int]] = {}
+        heap: list[tuple[float, int, int]] = [(0.0, 0, src)]  # (f, 0 new / 1 more legs, node)
 
-        def expand(u: int, o: F64, go: float) -> None:
-            nonlocal best, last
-            d = v - o
-            ok = ~closed & _bitangent(ein, eout, d[:, 0], d[:, 1]) & np.isfinite(h)
-            dt = t - o
-            to_t = True
-            if u >= 0:
-                ok &= _bitangent(ein[u], eout[u], d[:, 0], d[:, 1])
-                to_t = bool(_bitangent(ein[u], eout[u], dt[0], dt[1]))
-            idx = np.flatnonzero(ok)
-            ng = go + np.asarray(cost_fn(d[idx, 0], d[idx, 1]), dtype=np.float64).reshape(-1)
-            keep = (ng < g[idx]) & (ng + h[idx] < best)
-            idx, ng = idx[keep], ng[keep]
-            ct = go + float(cost_fn(np.asarray(dt[0]), np.asarray(dt[1])))
-            to_t = to_t and ct < best
-            seen = self._sees(o, np.vstack([v[idx], t[None]]) if to_t else v[idx])
-            if to_t and seen[-1]:
-                best, last = ct, u
-            idx, ng = idx[seen[: len(idx)]], ng[seen[: len(idx)]]
-            g[idx], pred[idx] = ng, u
-            f = ng + h[idx]
-            fkey[idx] = f
-            for fi, i in zip(f.tolist(), idx.tolist(), strict=True):
-                heapq.heappush(heap, (fi, i))
-
-        expand(-1, s, 0.0)
-        while heap:
-            f, u = heapq.heappop(heap)
-            if f >= best:
-                break
-            if closed[u] or f != fkey[u]:
-                continue  # stale entry
+        def settle(u: int) -> None:
             closed[u] = True
-            expand(u, v[u], float(g[u]))
+            d = v[: n + 1] - v[u]
+            ok = ~closed[: n + 1] & np.isfinite(h[: n + 1])
+            ok &= _bitangent(ein[: n + 1], eout[: n + 1], d[:, 0], d[:, 1])
+            ok &= _bitangent(ein[u], eout[u], d[:, 0], d[:, 1])
+            idx = np.flatnonzero(ok)
+            ng = g[u] + np.asarray(cost_fn(d[idx, 0], d[idx, 1]), dtype=np.float64).reshape(-1)
+            f = ng + h[idx]
+            keep = np.flatnonzero((ng < g[idx]) & (f < g[tgt]))
+            keep = keep[np.argsort(f[keep], kind="stable")]
+            pending[u] = (f[keep], idx[keep], ng[keep], 0)
+
+        def advance(u: int, limit: float) -> None:
+            f, idx, ng, pos = pending.pop(u)
+            end = max(pos + 1, int(np.searchsorted(f, limit, side="right")))
+            fi, ii, gi = f[pos:end], idx[pos:end], ng[pos:end]
+            keep = ~closed[ii] & (gi < g[ii]) & (fi < g[tgt])
+            fi, ii, gi = fi[keep], ii[keep], gi[keep]
+            if len(ii):
+                seen = self._sees(v[u], v[ii])
+                fi, ii, gi = fi[seen], ii[seen], gi[seen]
+                g[ii], pred[ii], fkey[ii] = gi, u, fi  # ii are distinct: one leg per vertex
+                for fv, i in zip(fi.tolist(), ii.tolist(), strict=True):
+                    heapq.heappush(heap, (fv, 0, i))
+            if end < len(f) and f[end] < g[tgt]:
+                pending[u] = (f, idx, ng, end)
+                heapq.heappush(heap, (float(f[end]), 1, u))
+
+        while heap:
+            f, more, u = heapq.heappop(heap)
+            if f >= g[tgt]:
+                break  # every remaining path costs at least the target's cost
+            if not more:
+                if closed[u] or f != fkey[u]:
+                    continue  # stale entry
+                settle(u)
+            if u in pending:
+                advance(u, f + slack)
         bends: list[int] = []
-        k = last if np.isfinite(best) else -1
-        while k >= 0:
+        k = int(pred[tgt]) if np.isfinite(g[tgt]) else src
+        while k != src:
             bends.append(k)
             k = int(pred[k])
-        return best, bends[::-1]
+        return float(g[tgt]), bends[::-1]
 
     def _dijkstra(self, s: F64, cost_fn: CostFn, max_cost: float) -> tuple[F64, NDArray[np.intp]]:
         """Least cost from source ``s`` (2,) to every vertex, and predecessors (-1 = source)."""
@@ -635,5 +680,8 @@ def shortest_path(
         )
         raise NoRouteError(msg)
     wp = np.vstack([a, obstacles.vertices_xy[bends], b])
+    inner = wp[1:-1]  # drop zero-length legs (a bend at an endpoint or a repeated point)
+    keep = np.any(inner != wp[:-2], axis=1) & np.any(inner != b, axis=1)
+    wp = np.vstack([a, inner[keep], b])
     length = float(np.hypot(*np.diff(wp, axis=0).T).sum())
     return Path(wp, cost, length)

@@ -8,8 +8,13 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import settings
 
 from lowalt.crs import DEFAULT_METRIC_CRS, WGS84, transformer
+
+# Property tests draw the same examples on every run: CI stays deterministic.
+settings.register_profile("lowalt", derandomize=True)
+settings.load_profile("lowalt")
 
 REPO = Path(__file__).resolve().parent.parent
 
