@@ -11,6 +11,7 @@ import logging
 import math
 import time
 from dataclasses import dataclass
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -30,7 +31,7 @@ from lowalt.reach import ReachField, candidate_pairs, compute_reach
 from lowalt.scenario import Scenario
 from lowalt.visibility import ObstacleSet
 
-__all__ = ["RunResult", "World", "analyse", "prepare"]
+__all__ = ["RunResult", "World", "analyse", "prepare", "wind_fields"]
 
 log = logging.getLogger(__name__)
 
@@ -252,6 +253,35 @@ def _obstacles(
     return obstacles, unservable
 
 
+def wind_fields(
+    world: World, docks_xy: npt.NDArray[np.float64], from_degs: list[float]
+) -> list[ReachField]:
+    """Reach of ``docks_xy`` in the design wind, one field per direction in ``from_degs``.
+
+    One candidate-pair set (valid for every direction of the design speed) serves them all.
+    """
+    s, g, ac = world.scenario, world.grid, world.aircraft
+    speed = s.wind.design_speed_mps
+    kw: dict[str, Any] = {
+        "target_s": s.guarantee.target_s,
+        "obstacles": world.obstacles,
+        "unservable": world.unservable,
+    }
+    pairs = candidate_pairs(g.xy, docks_xy, ac, Wind(speed), **kw)
+    return [
+        compute_reach(
+            g.xy,
+            docks_xy,
+            ac,
+            Wind(speed, d, world.true_north_grid_deg),
+            pairs=pairs,
+            label=f"wind {speed:g} m/s from {d:g}°",
+            **kw,
+        )
+        for d in from_degs
+    ]
+
+
 def _directions(s: Scenario) -> list[float]:
     if s.wind.from_deg is not None:
         return [s.wind.from_deg]
@@ -307,14 +337,8 @@ def analyse(world: World) -> RunResult:
     if s.wind.design_speed_mps > 0:
         t0 = time.perf_counter()
         speed = s.wind.design_speed_mps
-        pairs = candidate_pairs(grid.xy, docks.xy, ac, Wind(speed), **kw)  # type: ignore[arg-type]
-        for d in _directions(s):
-            w = Wind(speed, d, world.true_north_grid_deg)
-            f = compute_reach(
-                grid.xy, docks.xy, ac, w, pairs=pairs, label=f"wind {speed:g} m/s from {d:g}°", **kw
-            )  # type: ignore[arg-type]
-            fields.append(f)
-            stats.append(evaluate(f, grid, s.guarantee.required_share))
+        fields = wind_fields(world, docks.xy, _directions(s))
+        stats = [evaluate(f, grid, s.guarantee.required_share) for f in fields]
         worst = min(
             range(len(stats)), key=lambda i: (stats[i].reached_share, -stats[i].worst_time_s, i)
         )

@@ -39,8 +39,8 @@ from lowalt.optimize import (
     solve_mexclp,
     solve_pcenter,
 )
-from lowalt.pipeline import World
-from lowalt.reach import ReachField, candidate_pairs, compute_reach, reach_matrix
+from lowalt.pipeline import World, wind_fields
+from lowalt.reach import compute_reach, reach_matrix
 
 __all__ = ["Answer", "PlacementStudy", "run_placement"]
 
@@ -142,19 +142,8 @@ def _check(world: World, sites_xy: npt.NDArray[np.float64], wind: bool) -> Guara
         f = compute_reach(g.xy, sites_xy, ac, Wind.calm(), label="calm air", **kw)
         return evaluate(f, g, s.guarantee.required_share)
     speed = s.wind.design_speed_mps
-    pairs = candidate_pairs(g.xy, sites_xy, ac, Wind(speed), **kw)
     n = s.wind.directions
-    fields: list[ReachField] = [
-        compute_reach(
-            g.xy,
-            sites_xy,
-            ac,
-            Wind(speed, 360.0 * i / n, world.true_north_grid_deg),
-            pairs=pairs,
-            **kw,
-        )
-        for i in range(n)
-    ]
+    fields = wind_fields(world, sites_xy, [360.0 * i / n for i in range(n)])
     return evaluate(
         envelope(fields, f"wind {speed:g} m/s, every direction"), g, s.guarantee.required_share
     )
