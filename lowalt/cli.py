@@ -16,6 +16,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from lowalt import progress
 from lowalt.errors import LowaltError
 
 __all__ = ["DEFAULT_SCENARIO", "main"]
@@ -95,6 +96,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args_list = _normalise(list(sys.argv[1:] if argv is None else argv))
     args = _parser().parse_args(args_list)
     _configure_logging(args.verbose, args.quiet)
+    progress.enable(None if args.quiet else sys.stderr)
     try:
         if args.command == "schema":
             from lowalt.scenario import Scenario
@@ -110,6 +112,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("lowalt: interrupted", file=sys.stderr)
         return 130
+    finally:
+        progress.enable(None)
 
 
 def _validate(path: Path) -> int:
@@ -125,6 +129,16 @@ def _validate(path: Path) -> int:
         parts.append(f"corridor for {len(scenario.corridor.aircraft)} aircraft")
     if scenario.network is not None:
         parts.append("route network")
+    if scenario.availability is not None:
+        from lowalt.study_availability import build_demand_model, build_fleet
+
+        a = scenario.availability
+        model = build_demand_model(scenario)
+        build_fleet(scenario, a.days * 24)
+        parts.append(
+            f"availability: {a.days} days of {len(model.departments)} departments, "
+            f"{model.calls_per_day:.1f} calls/day"
+        )
     print(f"{path}: valid ({'; '.join(parts)})")
     return EXIT_OK
 
@@ -160,6 +174,19 @@ def _run(path: Path, out: Path, strict: bool) -> int:
             placement = run_placement(result.world)
             lines.extend(_placement_lines(placement))
             writers.append(lambda tmp: write_placement_files(placement, result, tmp, stem))
+        if scenario.availability is not None:
+            from lowalt.availability_outputs import write_availability_files
+            from lowalt.availability_report import verdict_lines
+            from lowalt.study_availability import run_availability
+
+            worst = (
+                result.wind_fields[result.worst_wind].wind.from_deg
+                if result.worst_wind is not None
+                else None
+            )
+            availability = run_availability(result.world, wind_from_deg=worst)
+            lines.extend(verdict_lines(availability))
+            writers.append(lambda tmp: write_availability_files(availability, result, tmp, stem))
     if scenario.corridor is not None:
         from lowalt.route_outputs import write_corridor_files
         from lowalt.study_corridor import run_corridor
@@ -192,6 +219,11 @@ def _run(path: Path, out: Path, strict: bool) -> int:
         "corridor_report",
         "network_map",
         "network_report",
+        "placement_map",
+        "placement_report",
+        "availability_map",
+        "availability_report",
+        "availability_cdf",
     ):
         if kind in files:
             print(f"{kind.replace('_', ' ')}: {files[kind]}")

@@ -46,6 +46,7 @@ __all__ = [
     "DemandModel",
     "Department",
     "default_model",
+    "expected_cell_rates",
     "generate_calls",
 ]
 
@@ -353,3 +354,37 @@ def generate_calls(
         department_names=model.names,
         n_days=float(n_days),
     )
+
+
+def expected_cell_rates(
+    model: DemandModel, grid_weights: npt.ArrayLike
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """Mean call rate and mean time on scene per cell (the model's expectation, not a draw).
+
+    Parameters
+    ----------
+    model
+        Departments and scale.
+    grid_weights
+        (N,) demand weight per cell, as given to :func:`generate_calls`.
+
+    Returns
+    -------
+    rate_per_s, on_scene_s
+        (N,) calls per second and (N,) rate-weighted mean time on scene, s (the model-wide
+        mean where a cell has no calls).
+    """
+    gw = np.asarray(grid_weights, dtype=np.float64)
+    n = gw.shape[0]
+    rate = np.zeros(n)
+    work = np.zeros(n)
+    for d in model.departments:
+        if d.calls_per_day <= 0:
+            continue
+        r = model.scale * d.calls_per_day / 86_400.0 * _cell_probs(d, gw, n)
+        rate += r
+        work += r * d.mission_on_scene_s
+    total = float(rate.sum())
+    mean = float(work.sum()) / total if total > 0 else 0.0
+    scene = np.divide(work, rate, out=np.full(n, mean), where=rate > 0)
+    return rate, scene

@@ -19,6 +19,8 @@ import numpy.typing as npt
 import shapely
 from shapely.geometry.base import BaseGeometry
 
+from lowalt import progress
+from lowalt._memory import FIXED_BYTES, available_memory_bytes, bytes_per_cell
 from lowalt.aircraft import Aircraft, Wind
 from lowalt.airspace import Airspace, Zone, load_airspace
 from lowalt.crs import WGS84, true_north_grid_bearing_deg
@@ -120,6 +122,9 @@ def prepare(s: Scenario) -> World:
     c = shapely.centroid(zone.geometry.union_all())
     north = true_north_grid_bearing_deg(c.x, c.y, crs)
 
+    budget_b, per_cell_b = _memory_budget(s)
+    mem_cells = max(int((budget_b - FIXED_BYTES) / per_cell_b), 1) if budget_b else None
+    limit = s.demand.max_cells if mem_cells is None else min(s.demand.max_cells, mem_cells)
     try:
         grid = build_grid(
             area_m,
@@ -127,16 +132,26 @@ def prepare(s: Scenario) -> World:
             crs,
             water_m=water_m,
             include_water=s.demand.include_water,
-            max_cells=s.demand.max_cells,
+            max_cells=limit,
         )
     except GridTooLargeError as exc:
+        fix = f"use grid_spacing_m: {math.ceil(exc.suggestion_m)} or more"
+        if mem_cells is not None and limit == mem_cells and limit < s.demand.max_cells:
+            raise ScenarioError(
+                f"a {exc.spacing_m:g} m grid over this area has about {exc.estimate:,} cells; "
+                f"a run needs about {_gb(FIXED_BYTES + exc.estimate * per_cell_b)} of memory "
+                f"but {_gb(budget_b)} is allowed ({_budget_source(s)}).",
+                file=str(s.path),
+                key_path="demand.grid_spacing_m",
+                fix=f"{fix} (memory grows with the number of cells), or run where more "
+                "memory is free.",
+            ) from None
         raise ScenarioError(
             f"a {exc.spacing_m:g} m grid over this area has about {exc.estimate:,} cells, above "
             f"the limit of {exc.limit:,} (demand.max_cells).",
             file=str(s.path),
             key_path="demand.grid_spacing_m",
-            fix=f"use grid_spacing_m: {math.ceil(exc.suggestion_m)} or more, or raise "
-            "demand.max_cells if the machine has the memory.",
+            fix=f"{fix}, or raise demand.max_cells if the machine has the memory.",
         ) from None
     except ValueError as exc:
         raise ScenarioError(
@@ -196,6 +211,25 @@ def prepare(s: Scenario) -> World:
         true_north_grid_deg=north,
         warnings=tuple(warnings),
     )
+
+
+def _memory_budget(s: Scenario) -> tuple[int | None, int]:
+    """Memory a run may use (bytes; None if unknown) and the estimated bytes per cell."""
+    per_cell = bytes_per_cell(0 if s.wind.design_speed_mps == 0 else len(_directions(s)))
+    if s.demand.memory_limit_mb is not None:
+        return int(s.demand.memory_limit_mb * 2**20), per_cell
+    free = available_memory_bytes()
+    return (None if free is None else int(0.8 * free)), per_cell
+
+
+def _budget_source(s: Scenario) -> str:
+    if s.demand.memory_limit_mb is not None:
+        return "demand.memory_limit_mb"
+    return "80 % of the memory available now"
+
+
+def _gb(n_bytes: float | None) -> str:
+    return "unknown" if n_bytes is None else f"{n_bytes / 2**30:.1f} GB"
 
 
 def _on(geom: BaseGeometry | None, xy: npt.NDArray[np.float64]) -> npt.NDArray[np.bool_]:
@@ -268,18 +302,22 @@ def wind_fields(
         "unservable": world.unservable,
     }
     pairs = candidate_pairs(g.xy, docks_xy, ac, Wind(speed), **kw)
-    return [
-        compute_reach(
-            g.xy,
-            docks_xy,
-            ac,
-            Wind(speed, d, world.true_north_grid_deg),
-            pairs=pairs,
-            label=f"wind {speed:g} m/s from {d:g}°",
-            **kw,
-        )
-        for d in from_degs
-    ]
+    out = []
+    with progress.task(f"reach in a {speed:g} m/s wind", total=len(from_degs)) as bar:
+        for d in from_degs:
+            out.append(
+                compute_reach(
+                    g.xy,
+                    docks_xy,
+                    ac,
+                    Wind(speed, d, world.true_north_grid_deg),
+                    pairs=pairs,
+                    label=f"wind {speed:g} m/s from {d:g}°",
+                    **kw,
+                )
+            )
+            bar.advance(note=f"from {d:g}°")
+    return out
 
 
 def _directions(s: Scenario) -> list[float]:

@@ -290,6 +290,7 @@ def reach_matrix(
     true_north_grid_deg: float = 0.0,
     obstacles: ObstacleSet | None = None,
     unservable: npt.NDArray[np.bool_] | None = None,
+    wind_from_deg: float | None = None,
 ) -> sparse.csr_array:
     """Sparse site x cell response times up to a horizon, for the placement models.
 
@@ -308,6 +309,9 @@ def reach_matrix(
         Coverage computed from it holds whatever the wind direction.
     directions
         Directions tried on detoured legs.
+    wind_from_deg
+        A wind direction (true bearing the wind blows from, degrees): each entry is then the
+        pair's time in *that* wind (exact, detours included) instead of the worst direction.
     true_north_grid_deg
         Grid bearing of true north (see :class:`~lowalt.aircraft.Wind`).
     obstacles, unservable
@@ -319,11 +323,14 @@ def reach_matrix(
         (S, N) float64 seconds; stored entries are the reachable pairs within the horizon (a
         stored value is always > 0, since every flight pays the launch/climb/descent overhead).
     """
+    directional = wind_from_deg is not None and wind_speed_mps > 0
     vmin = aircraft.cruise_speed_mps - wind_speed_mps
     n_sites, n_cells = len(sites_xy), len(cells_xy)
-    if vmin <= 0 or max_time_s <= aircraft.overhead_s:
+    if (vmin <= 0 and not directional) or max_time_s <= aircraft.overhead_s:
         return sparse.csr_array((n_sites, n_cells), dtype=np.float64)
-    radius = (max_time_s - aircraft.overhead_s) * vmin  # worst direction still gets this far
+    # Worst direction still gets this far; one direction at most with a full tailwind.
+    reach_mps = aircraft.cruise_speed_mps + wind_speed_mps if directional else vmin
+    radius = (max_time_s - aircraft.overhead_s) * reach_mps
     pairs = cKDTree(sites_xy).query_ball_point(cells_xy, r=radius * (1 + 1e-9) + 1e-6)
     counts = np.fromiter((len(p) for p in pairs), dtype=np.int64, count=n_cells)
     site = (
@@ -332,10 +339,13 @@ def reach_matrix(
         else (np.empty(0, dtype=np.int64))
     )
     cell = np.repeat(np.arange(n_cells, dtype=np.int64), counts)
-    if wind_speed_mps == 0:
-        t = pair_times_s(
-            cells_xy, sites_xy, cell, site, aircraft, Wind.calm(), obstacles, unservable
+    if wind_speed_mps == 0 or directional:
+        wind = (
+            Wind(wind_speed_mps, float(wind_from_deg), true_north_grid_deg)
+            if directional
+            else Wind.calm()
         )
+        t = pair_times_s(cells_xy, sites_xy, cell, site, aircraft, wind, obstacles, unservable)
     else:
         d = np.hypot(*(cells_xy[cell] - sites_xy[site]).T)
         t = aircraft.overhead_s + d / vmin

@@ -34,12 +34,15 @@ __all__ = [
     "AircraftConfig",
     "AirspaceConfig",
     "AreaConfig",
+    "AvailabilityConfig",
     "CircleSpec",
     "CorridorConfig",
     "DemandConfig",
+    "DepartmentSpec",
     "DockSite",
     "DocksConfig",
     "DronesConfig",
+    "FleetConfig",
     "GroundConfig",
     "GuaranteeConfig",
     "NetworkConfig",
@@ -220,7 +223,12 @@ class DemandConfig(_Model):
         description="Polygons with a numeric 'weight' property; cells outside get weight 1.",
     )
     max_cells: Annotated[int, Field(ge=1)] = Field(
-        default=2_000_000, description="Refuse grids larger than this (memory guard)."
+        default=2_000_000, description="Refuse grids larger than this (explicit cap)."
+    )
+    memory_limit_mb: Annotated[float, Field(gt=0)] | None = Field(
+        default=None,
+        description="Refuse grids whose run would need more memory than this (null: 80 % of "
+        "the memory available when the run starts).",
     )
 
 
@@ -381,6 +389,126 @@ class OptimizeConfig(_Model):
     seed: Annotated[int, Field(ge=0)] = Field(default=0, description="Solver random seed.")
 
 
+ProfileName = Literal["flat", "patrol", "emergency", "traffic", "evening", "events"]
+
+
+class DepartmentSpec(_Model):
+    """One department calling for drones (replaces the 11 modeled defaults when listed)."""
+
+    name: str = Field(min_length=1, description="Department name (shown in reports, escaped).")
+    calls_per_day: NonNegFloat = Field(description="Mean calls per day.")
+    hourly_profile: ProfileName | tuple[NonNegFloat, ...] = Field(
+        default="flat",
+        description="Time of day: a named profile or 24 hourly weights (hour 0 = 00:00-01:00).",
+    )
+    on_scene_s: NonNegFloat = Field(default=600.0, description="Mean time on scene, seconds.")
+    on_scene_cv: NonNegFloat = Field(
+        default=0.5, description="Coefficient of variation of the time on scene (gamma)."
+    )
+    on_scene_km: NonNegFloat = Field(default=0.0, description="Distance flown on scene, km.")
+    priority: Annotated[int, Field(ge=1)] = Field(
+        default=3, description="1 = most urgent; larger numbers may be preempted by smaller."
+    )
+    spatial: Literal["uniform", "weighted"] = Field(
+        default="weighted",
+        description="Where calls fall: every cell alike, or by the demand weights.",
+    )
+    provenance: Literal["confirmed", "derived", "modeled"] = Field(
+        default="modeled", description="Where the rate comes from."
+    )
+
+    @field_validator("hourly_profile")
+    @classmethod
+    def _24_hours(cls, v: object) -> object:
+        if isinstance(v, tuple) and (len(v) != 24 or sum(v) <= 0):
+            msg = "give 24 hourly weights (not all zero), or a profile name"
+            raise ValueError(msg)
+        return v
+
+
+class FleetConfig(_Model):
+    """Drones and docks under load: battery, turnaround, wind grounding, maintenance."""
+
+    endurance_s: PositiveFloat = Field(default=2100.0, description="Usable flight per sortie.")
+    recharge_s: NonNegFloat = Field(
+        default=2700.0, description="Dock charge time, empty to usable-full."
+    )
+    recharge_proportional: bool = Field(
+        default=True, description="Charge time pro rata to the flight time used."
+    )
+    swap_s: NonNegFloat | None = Field(
+        default=None, description="Battery-swap turnaround; replaces charging when set."
+    )
+    launch_wind_limit_mps: PositiveFloat = Field(
+        default=12.0, description="No launch while the wind exceeds this."
+    )
+    wind_mean_mps: NonNegFloat = Field(
+        default=4.5, description="Mean of the modeled hourly wind (Weibull, at cruise height)."
+    )
+    wind_weibull_k: Annotated[float, Field(ge=0.5, le=10)] = Field(
+        default=2.0, description="Weibull shape of the modeled wind (2 = Rayleigh)."
+    )
+    wind_persistence: Annotated[float, Field(ge=0, lt=1)] = Field(
+        default=0.85, description="Hour-to-hour autocorrelation of the modeled wind."
+    )
+    wind_file: Path | None = Field(
+        default=None,
+        description="CSV of hourly wind with a 'wind_mps' column (replaces the modeled wind).",
+    )
+    maintenance_prob: Annotated[float, Field(ge=0, le=1)] = Field(
+        default=0.02, description="Chance a drone goes down for maintenance on a given day."
+    )
+    maintenance_s: NonNegFloat = Field(default=14_400.0, description="Length of one outage.")
+    max_wait_s: PositiveFloat | None = Field(
+        default=None, description="Calls waiting longer are abandoned (null: never)."
+    )
+
+
+class AvailabilityConfig(_Model):
+    """The guarantee under load: simulated calls, busy and grounded drones (needs 'area')."""
+
+    days: Annotated[int, Field(ge=1, le=3650)] = Field(default=365, description="Days simulated.")
+    seed: Annotated[int, Field(ge=0)] = Field(default=0, description="Random seed.")
+    policy: Literal["nearest_free", "priority_preempt"] = Field(
+        default="nearest_free", description="Dispatch policy."
+    )
+    calls_per_day: PositiveFloat | None = Field(
+        default=None,
+        description="Scale the departments to this total (null: their own rates; the "
+        "defaults sum to 49.1/day, calibrated on 53,000 flights in 1,080 days).",
+    )
+    departments: tuple[DepartmentSpec, ...] | None = Field(
+        default=None, description="Departments (null: the 11 modeled defaults)."
+    )
+    fleet: FleetConfig = FleetConfig()
+    dispatch_horizon_s: PositiveFloat = Field(
+        default=600.0, description="A call never takes a drone slower than this (it waits)."
+    )
+    reliability_targets: tuple[Annotated[float, Field(gt=0, lt=1)], ...] = Field(
+        default=(0.95, 0.99),
+        description="Shares of calls within the target to find the fewest drones for.",
+    )
+    max_drones_per_dock: Annotated[int, Field(ge=1, le=100)] = Field(
+        default=4, description="Dock capacity in the drones search."
+    )
+    allocation_time_limit_s: PositiveFloat = Field(
+        default=10.0, description="MEXCLP time limit per fleet size in the drones search."
+    )
+    design_wind_day: bool = Field(
+        default=True,
+        description="Also simulate the calls on days of design wind (wind.design_speed_mps "
+        "from the worst single direction of the reach check).",
+    )
+    map_block_m: Annotated[float, Field(ge=100)] = Field(
+        default=1000.0, description="Square size for the simulated per-area reliability layer."
+    )
+
+    @field_validator("reliability_targets")
+    @classmethod
+    def _sorted_targets(cls, v: tuple[float, ...]) -> tuple[float, ...]:
+        return tuple(sorted(set(v)))
+
+
 class OutputConfig(_Model):
     """What to write."""
 
@@ -433,6 +561,9 @@ class Scenario(_Model):
     network: NetworkConfig | None = Field(
         default=None, description="A route-network study (airspace, conflicts, layers)."
     )
+    availability: AvailabilityConfig | None = Field(
+        default=None, description="Dispatch simulation under load (needs 'area')."
+    )
     output: OutputConfig = OutputConfig()
     path: Path | None = Field(default=None, exclude=True)
 
@@ -443,6 +574,9 @@ class Scenario(_Model):
             raise ValueError(msg)
         if self.optimize is not None and self.area is None:
             msg = "'optimize' places docks over an area: add the 'area' section"
+            raise ValueError(msg)
+        if self.availability is not None and self.area is None:
+            msg = "'availability' simulates calls over an area: add the 'area' section"
             raise ValueError(msg)
         return self
 
@@ -556,6 +690,8 @@ def _check_files(s: Scenario) -> None:
             ("docks.file", s.docks.file if s.docks.layout == "file" else None),
             ("demand.weights_file", s.demand.weights_file),
         ]
+        if s.availability is not None:
+            refs.append(("availability.fleet.wind_file", s.availability.fleet.wind_file))
     if s.corridor is not None:
         refs += [
             ("corridor.runways_file", s.corridor.runways_file),

@@ -63,6 +63,7 @@ def response_table(
     obstacles: ObstacleSet | None = None,
     unservable: npt.NDArray[np.bool_] | None = None,
     true_north_grid_deg: float = 0.0,
+    wind_from_deg: float | None = None,
 ) -> ResponseTable:
     """Dock x cell response times up to ``horizon_s`` for :func:`simulate`.
 
@@ -75,8 +76,9 @@ def response_table(
     horizon_s
         Longest response considered, s: a call never takes a drone from a dock slower than
         this (it waits instead). Larger = more candidates per call, slower runs.
-    wind_speed_mps, obstacles, unservable, true_north_grid_deg
-        As in :func:`lowalt.reach.reach_matrix` (wind > 0 = worst-direction times).
+    wind_speed_mps, obstacles, unservable, true_north_grid_deg, wind_from_deg
+        As in :func:`lowalt.reach.reach_matrix` (wind > 0 = worst-direction times unless
+        ``wind_from_deg`` gives the direction).
 
     Returns
     -------
@@ -91,12 +93,17 @@ def response_table(
         obstacles=obstacles,
         unservable=unservable,
         true_north_grid_deg=true_north_grid_deg,
+        wind_from_deg=wind_from_deg,
     )
     return ResponseTable(
         times=m,
         launch_s=aircraft.launch_delay_s,
         vertical_s=aircraft.climb_s + aircraft.descent_s,
-        speed_mps=max(aircraft.cruise_speed_mps - wind_speed_mps, 1e-9),
+        # Ground speed for km flown and diversions: the headwind bound, or airspeed as the
+        # mean over a directional wind's legs.
+        speed_mps=aircraft.cruise_speed_mps
+        if wind_from_deg is not None
+        else max(aircraft.cruise_speed_mps - wind_speed_mps, 1e-9),
         cells_xy=np.asarray(cells_xy, dtype=np.float64),
         docks_xy=np.asarray(docks_xy, dtype=np.float64),
     )

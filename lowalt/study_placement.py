@@ -27,6 +27,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy import sparse
 
+from lowalt import progress
 from lowalt.aircraft import Wind
 from lowalt.errors import InfeasibleError
 from lowalt.guarantee import GuaranteeStats, envelope, evaluate
@@ -157,6 +158,11 @@ def run_placement(world: World) -> PlacementStudy:
     InfeasibleError
         When no candidate reaches any demand within the target.
     """
+    with progress.task("placement solves") as bar:
+        return _run_placement(world, bar)
+
+
+def _run_placement(world: World, bar: progress.Task) -> PlacementStudy:
     s = world.scenario
     o = s.optimize
     assert o is not None
@@ -198,6 +204,7 @@ def run_placement(world: World) -> PlacementStudy:
         dr = np.ones(len(xy), dtype=np.int64) if drones is None else drones
         check = _check(world, xy, wind) if len(xy) else None
         answers[key] = Answer(key, question, res, xy, dr, dropped, check)
+        bar.advance(note=key)
         log.info(
             "%s: %s, objective %g (bound %g, %s, %.1f s)",
             key,

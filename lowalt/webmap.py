@@ -37,8 +37,12 @@ __all__ = [
     "MapLayers",
     "TimeRaster",
     "VectorLayer",
+    "add_class_layer",
+    "add_vector_layer",
     "build_map",
+    "class_overlay",
     "classify_times",
+    "legend_box",
     "raster_overlay",
     "response_bands",
     "save_map",
@@ -174,12 +178,46 @@ def raster_overlay(
     (bounds in GCJ-02) for tiles such as AMap's, exact per pixel (see :mod:`lowalt.basemaps`).
     """
     cls = classify_times(raster.times_s, bands)
+    return class_overlay(
+        cls,
+        [b.colour for b in bands],
+        x0_m=raster.x0_m,
+        y0_m=raster.y0_m,
+        spacing_m=raster.spacing_m,
+        crs=raster.crs,
+        px_per_cell=px_per_cell,
+        max_pixels=max_pixels,
+        gcj02=gcj02,
+    )
+
+
+def class_overlay(
+    classes: NDArray[np.uint8],
+    colours: Sequence[str],
+    *,
+    x0_m: float,
+    y0_m: float,
+    spacing_m: float,
+    crs: str,
+    px_per_cell: float = 3.0,
+    max_pixels: int = 3_000_000,
+    gcj02: bool = False,
+) -> tuple[str, list[list[float]]] | None:
+    """Warp a classified metric grid to a Web-Mercator PNG (see :func:`raster_overlay`).
+
+    ``classes`` is (ny, nx): 0 = transparent, ``k`` = ``colours[k - 1]``; row 0 is the
+    southmost row and cell [0, 0] is centred on (``x0_m``, ``y0_m``) in ``crs`` metres.
+    """
+    cls = np.asarray(classes, dtype=np.uint8)
+    if cls.ndim != 2 or int(cls.max(initial=0)) > len(colours):
+        msg = "classes must be 2-D with values 0..len(colours)"
+        raise ValueError(msg)
     rows, cols = np.nonzero(cls)
     if rows.size == 0:
         return None
-    s = raster.spacing_m
-    x_lo, x_hi = raster.x0_m + (cols.min() - 0.5) * s, raster.x0_m + (cols.max() + 0.5) * s
-    y_lo, y_hi = raster.y0_m + (rows.min() - 0.5) * s, raster.y0_m + (rows.max() + 0.5) * s
+    s = spacing_m
+    x_lo, x_hi = x0_m + (cols.min() - 0.5) * s, x0_m + (cols.max() + 0.5) * s
+    y_lo, y_hi = y0_m + (rows.min() - 0.5) * s, y0_m + (rows.max() + 0.5) * s
     t = np.linspace(0.0, 1.0, 65)
     ring_x = np.concatenate(
         [x_lo + (x_hi - x_lo) * t, np.full(65, x_hi), x_lo + (x_hi - x_lo) * t, np.full(65, x_lo)]
@@ -188,10 +226,10 @@ def raster_overlay(
         [np.full(65, y_lo), y_lo + (y_hi - y_lo) * t, np.full(65, y_hi), y_lo + (y_hi - y_lo) * t]
     )
     if gcj02:
-        ring_x, ring_y = wgs84_to_gcj02(*transformer(raster.crs, WGS84).transform(ring_x, ring_y))
+        ring_x, ring_y = wgs84_to_gcj02(*transformer(crs, WGS84).transform(ring_x, ring_y))
         mx, my = transformer(WGS84, WEB_MERCATOR).transform(ring_x, ring_y)
     else:
-        mx, my = transformer(raster.crs, WEB_MERCATOR).transform(ring_x, ring_y)
+        mx, my = transformer(crs, WEB_MERCATOR).transform(ring_x, ring_y)
     m_west, m_east, m_south, m_north = (
         float(np.min(mx)),
         float(np.max(mx)),
@@ -207,17 +245,17 @@ def raster_overlay(
     )
     if gcj02:
         lon, lat = gcj02_to_wgs84(*transformer(WEB_MERCATOR, WGS84).transform(gx, gy))
-        x, y = transformer(WGS84, raster.crs).transform(lon, lat)
+        x, y = transformer(WGS84, crs).transform(lon, lat)
     else:
-        x, y = transformer(WEB_MERCATOR, raster.crs).transform(gx, gy)
-    j = np.rint((np.asarray(x) - raster.x0_m) / s).astype(np.int64)
-    i = np.rint((np.asarray(y) - raster.y0_m) / s).astype(np.int64)
+        x, y = transformer(WEB_MERCATOR, crs).transform(gx, gy)
+    j = np.rint((np.asarray(x) - x0_m) / s).astype(np.int64)
+    i = np.rint((np.asarray(y) - y0_m) / s).astype(np.int64)
     ny, nx = cls.shape
     inside = (i >= 0) & (i < ny) & (j >= 0) & (j < nx)
     image = np.zeros((height, width), dtype=np.uint8)
     image[inside] = cls[i[inside], j[inside]]
-    palette = np.zeros((len(bands) + 1, 4), dtype=np.uint8)
-    palette[1:] = [[*(round(255 * v) for v in mpl.colors.to_rgb(b.colour)), 255] for b in bands]
+    palette = np.zeros((len(colours) + 1, 4), dtype=np.uint8)
+    palette[1:] = [[*(round(255 * v) for v in mpl.colors.to_rgb(c)), 255] for c in colours]
     (lon_w, lon_e), (lat_s, lat_n) = transformer(WEB_MERCATOR, WGS84).transform(
         [m_west, m_east], [m_south, m_north]
     )
@@ -409,13 +447,16 @@ def build_map(
     band_step_s: float = 60.0,
     basemap: str = "osm",
     basemap_key: str | None = None,
+    show_first_raster: bool = True,
 ) -> folium.Map:
     """Build the coverage map (see module docstring); fit to the zone's bounds.
 
     ``offline=True`` inlines Leaflet/jQuery so the page needs no CDN (tiles still
     come from the basemap's servers when online). ``basemap`` is a name from
     :data:`lowalt.basemaps.BASEMAPS` (``basemap_key``: the Tianditu key); on GCJ-02 tiles
-    (AMap) every overlay is shifted to GCJ-02. Raises ``ValueError`` on bad inputs.
+    (AMap) every overlay is shifted to GCJ-02. ``show_first_raster=False`` leaves every
+    response-time layer unticked (for maps whose main layer is added afterwards). Raises
+    ``ValueError`` on bad inputs.
     """
     gcj02 = needs_gcj02(basemap)  # ValueError for an unknown name, before any work
     if gcj02:
@@ -452,16 +493,7 @@ def build_map(
         while name in seen:
             name += " ′"
         seen.add(name)
-        url, bounds = overlay
-        folium.raster_layers.ImageOverlay(
-            url,
-            bounds,
-            name=_esc(name),
-            opacity=0.7,
-            pixelated=True,
-            show=k == 0,
-            pane=_RASTER_PANE,
-        ).add_to(m)
+        _image_layer(m, overlay, name, show=show_first_raster and k == 0)
 
     minutes = _minutes(target_s)
     first = layers.rasters[0].label if layers.rasters else None
@@ -469,7 +501,13 @@ def build_map(
         tip = f"{_esc(label)}: not reached within {minutes} min"
         name = f"Not reached within {minutes} min: {label} ({len(cells)} cells)"
         merged = _merge_cells(_wgs84(cells, name))
-        _layer(m, name, merged, lambda _r, t=tip: {"k": "u", "t": t}, show=first in (None, label))
+        _layer(
+            m,
+            name,
+            merged,
+            lambda _r, t=tip: {"k": "u", "t": t},
+            show=show_first_raster and first in (None, label),
+        )
     _layer(m, "Zone boundary", zone, _zone_props)
     if layers.lakes is not None and not layers.lakes.empty:
         _layer(m, "Lakes", layers.lakes, lambda r: {"k": "l", "t": _esc(r.get("name", "lake"))})
@@ -500,9 +538,97 @@ def build_map(
     return m
 
 
+def add_class_layer(
+    m: folium.Map,
+    name: str,
+    classes: NDArray[np.uint8],
+    colours: Sequence[str],
+    *,
+    x0_m: float,
+    y0_m: float,
+    spacing_m: float,
+    crs: str,
+    gcj02: bool = False,
+    show: bool = True,
+    opacity: float = 0.7,
+) -> bool:
+    """Draw a classified metric grid (:func:`class_overlay`) as a toggleable image layer.
+
+    Returns False (and adds nothing) when no cell has a class.
+    """
+    overlay = class_overlay(
+        classes, colours, x0_m=x0_m, y0_m=y0_m, spacing_m=spacing_m, crs=crs, gcj02=gcj02
+    )
+    if overlay is None:
+        return False
+    _image_layer(m, overlay, name, show=show, opacity=opacity)
+    return True
+
+
+def _image_layer(
+    m: folium.Map,
+    overlay: tuple[str, list[list[float]]],
+    name: str,
+    *,
+    show: bool,
+    opacity: float = 0.7,
+) -> None:
+    url, bounds = overlay
+    folium.raster_layers.ImageOverlay(
+        url, bounds, name=_esc(name), opacity=opacity, pixelated=True, show=show, pane=_RASTER_PANE
+    ).add_to(m)
+
+
+def add_vector_layer(
+    m: folium.Map,
+    name: str,
+    gdf: gpd.GeoDataFrame,
+    keys: Sequence[str],
+    tips: Sequence[str],
+    styles: dict[str, dict[str, Any]],
+    *,
+    show: bool = True,
+) -> None:
+    """Add ``gdf`` (EPSG:4326) as a toggleable layer: feature i styled ``styles[keys[i]]``.
+
+    ``tips`` are plain text, escaped here (scenario text is never trusted).
+    """
+    gdf = _wgs84(gdf, name)
+    props = [{"k": k, "t": _esc(t)} for k, t in zip(keys, tips, strict=True)]
+    collection = (
+        _collection(gdf, props) if len(gdf) else {"type": "FeatureCollection", "features": []}
+    )
+    group = folium.FeatureGroup(name=_esc(name), show=show)
+    used = {f["properties"]["k"] for f in collection["features"]}
+    group.add_child(VectorLayer(collection, {k: styles[k] for k in sorted(used)}))
+    group.add_to(m)
+
+
+def legend_box(title: str, entries: Sequence[tuple[str, str]], *, corner: str = "right") -> str:
+    """HTML of a fixed legend box: ``entries`` are (colour, label), both escaped."""
+    rows = "".join(
+        f"<div><span style='display:inline-block;width:14px;height:11px;margin-right:5px;"
+        f"background:{_esc(c)};border:1px solid #555'></span>{_esc(t)}</div>"
+        for c, t in entries
+    )
+    pos = "bottom:30px;right:10px" if corner == "right" else "bottom:58px;left:10px"
+    return f"{_CSS}<div class='lowalt-box' style='{pos}'><b>{_esc(title)}</b><br>{rows}</div>"
+
+
+def _layer_control_last(m: folium.Map) -> None:
+    """Move the layer control after every layer, so its script sees layers added late.
+
+    Folium writes each child's script in insertion order; a control written before a
+    layer added after :func:`build_map` would list an undefined variable.
+    """
+    for key in [k for k, c in m._children.items() if isinstance(c, folium.LayerControl)]:
+        m._children.move_to_end(key)
+
+
 def save_map(m: folium.Map, path: Path) -> None:
     """Write the map's HTML atomically (temp file in the same folder, then ``os.replace``)."""
     path = Path(path)
+    _layer_control_last(m)
     if m in _OFFLINE_MAPS:
         inline_assets(m)  # elements added after build_map
     text = m.get_root().render()

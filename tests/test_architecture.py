@@ -12,6 +12,8 @@ import lowalt
 LEVELS = {
     "errors": 0,
     "_atomic": 1,
+    "_memory": 0,
+    "progress": 0,
     "units": 0,
     "crs": 0,
     "basemaps": 1,
@@ -44,12 +46,15 @@ LEVELS = {
     "study_corridor": 6,
     "study_network": 6,
     "study_placement": 7,
+    "study_availability": 7,
+    "availability_report": 8,
     "report": 7,
     "webmap": 7,
     "routemap": 7,
     "outputs": 8,
     "route_outputs": 8,
     "placement_outputs": 9,
+    "availability_outputs": 9,
     "cli": 10,
 }
 

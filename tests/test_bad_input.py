@@ -134,6 +134,11 @@ CASES = {
     "geographic metric CRS": ({"metric_crs": "EPSG:4326"}, "metric_crs", None),
     "unknown CRS": ({"metric_crs": "EPSG:999999"}, "metric_crs", None),
     "future schema version": ({"schema_version": 2}, "schema_version", None),
+    "grid too large for memory": (
+        {"demand.grid_spacing_m": 10, "demand.memory_limit_mb": 300},
+        "demand.grid_spacing_m",
+        None,
+    ),
     "grid too large": (
         {"demand.grid_spacing_m": 10, "demand.max_cells": 1000},
         "demand.grid_spacing_m",
@@ -222,6 +227,47 @@ CASES = {
         },
         "corridor",
         None,
+    ),
+    "availability without area": ({"area": None, "availability": {}}, "(top level)", None),
+    "availability unknown key": ({"availability.years": 1}, "availability.years", None),
+    "unknown call profile": (
+        {"availability.departments": [{"name": "fire", "calls_per_day": 3, "hourly_profile": "x"}]},
+        "availability.departments[0].hourly_profile",
+        None,
+    ),
+    "23 hourly weights": (
+        {
+            "availability.departments": [
+                {"name": "fire", "calls_per_day": 3, "hourly_profile": [1.0] * 23}
+            ]
+        },
+        "availability.departments[0].hourly_profile",
+        None,
+    ),
+    "reliability target of 95": (
+        {"availability.reliability_targets": [95]},
+        "availability.reliability_targets[0]",
+        None,
+    ),
+    "no calls at all": (
+        {"availability.departments": [{"name": "fire", "calls_per_day": 0}]},
+        "availability.departments",
+        None,
+    ),
+    "wind file missing": (
+        {"availability.fleet": {"wind_file": "wind.csv"}},
+        "availability.fleet.wind_file",
+        None,
+    ),
+    "wind file with text": (
+        {"availability.fleet": {"wind_file": "wind.csv"}},
+        "availability.fleet.wind_file",
+        _file("wind.csv", "wind_mps\n3.5\ncalm\n"),
+    ),
+    "wind file without column": (
+        {"availability.fleet": {"wind_file": "wind.csv"}},
+        "availability.fleet.wind_file",
+        _file("wind.csv", "speed\n3.5\n"),
     ),
 }
 
