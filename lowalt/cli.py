@@ -51,7 +51,17 @@ def _parser() -> argparse.ArgumentParser:
     _run_args(run)
     val = sub.add_parser("validate", help="check a scenario and its input files without running")
     val.add_argument("scenario", type=Path)
-    sub.add_parser("schema", help="print the scenario JSON Schema (for editor autocompletion)")
+    from lowalt.report_schema import REPORT_KINDS
+
+    schema = sub.add_parser(
+        "schema", help="print the scenario JSON Schema (for editor autocompletion)"
+    )
+    schema.add_argument(
+        "--report",
+        choices=REPORT_KINDS,
+        default=None,
+        help="print the JSON Schema of a report kind instead (docs/report_schema/)",
+    )
     return p
 
 
@@ -99,6 +109,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     progress.enable(None if args.quiet else sys.stderr)
     try:
         if args.command == "schema":
+            if args.report is not None:
+                from lowalt.report_schema import report_schema
+
+                doc = report_schema(args.report)
+                print(json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False))
+                return EXIT_OK
             from lowalt.scenario import Scenario
 
             print(json.dumps(Scenario.model_json_schema(), indent=2))

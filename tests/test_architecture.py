@@ -14,6 +14,8 @@ LEVELS = {
     "_atomic": 1,
     "_memory": 0,
     "progress": 0,
+    "report_schema": 0,
+    "placement_gdf": 6,
     "units": 0,
     "crs": 0,
     "basemaps": 1,

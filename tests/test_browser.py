@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import base64
 import importlib.util
+import json
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -260,6 +261,65 @@ def test_reach_map(session: Session, tiny_world: Callable[..., Path], tmp_path: 
     session.assert_literal(EVIL)
     session.clean()
     assert session.tiles  # OpenStreetMap tiles asked for (and served blank)
+
+
+def test_placement_map(session: Session, tiny_world: Callable[..., Path], tmp_path: Path) -> None:
+    lon, lat = metric_to_lonlat(0, 0)
+    dock = {"name": EVIL, "lat": lat, "lon": lon, "drones": 2}
+    optimize = {  # target 120 s: 30 s overhead, 900 m at 10 m/s in calm air
+        "candidate_spacing_m": 300,
+        "demand_spacing_m": 200,
+        "min_docks": True,
+        "best_worst_case_k": 2,
+        "drones": {"total": 3, "busy_probability": 0.2, "max_per_dock": 3},
+        "tradeoff_k": [1],  # trade-off layouts are in the plot, not on the map
+        "time_limit_s": 5,
+    }
+    scenario = tiny_world(
+        {
+            "name": f"tiny {EVIL}",
+            "docks.sites": [dock],
+            "guarantee.target_s": 120,
+            "optimize": optimize,
+        }
+    )
+    out = _run(scenario, tmp_path / "out")
+    answers = json.loads((out / "tiny_placement.json").read_text(encoding="utf-8"))["answers"]
+    mapped = {k: a for k, a in answers.items() if not k.startswith("tradeoff_")}
+    assert set(mapped) == {"min_docks_calm", "min_docks_wind", "best_worst_case", "drones"}
+    session.open(out / "tiny_placement.html")
+
+    names = session.overlays()
+    for prefix in ("Response time: ", "Not reached within", "Zone boundary", "Docks (1, 2"):
+        assert any(n.strip().startswith(prefix) for n in names), (prefix, names)
+    for key, a in mapped.items():  # every optimized layout, hidden at first
+        label = f"Optimized: {key} ({a['sites']} docks, {a['status']})"
+        assert any(n.strip() == label for n in names), (label, names)
+    assert not any("tradeoff" in n for n in names), names
+    assert session.page.title() == f"tiny {EVIL}"
+    session.assert_literal(f"tiny {EVIL}")  # the notes box title
+    session.assert_literal("Coverage of the CURRENT (modeled) layout")
+
+    tooltip, popup = session.click_point(dock["lon"], dock["lat"])  # the current dock
+    assert tooltip == EVIL
+    assert popup.splitlines()[0].endswith(f": {EVIL}")
+    session.page.evaluate(f"() => {_MAP_JS}.closePopup()")
+
+    before, labels = session.paths(), session.open_all()
+    shown = 0
+    for key, a in mapped.items():
+        session.toggle(f"Optimized: {key} (")
+        shown += a["sites"]
+        assert session.paths() == before + shown, key
+    session.page.evaluate(f"() => {_MAP_JS}.eachLayer((l) => l.closeTooltip && l.closeTooltip())")
+    session.screenshot("placement_tiny", tmp_path)  # every optimized layout shown
+    assert session.open_all() == labels + shown  # a tooltip per optimized site
+    tips = session.page.locator(".leaflet-tooltip").all_inner_texts()
+    assert f"drones: {mapped['drones']['drones']} drone(s)" in tips  # one dock, every drone
+    session.assert_literal(EVIL)
+    session.toggle("Optimized: min_docks_calm (")
+    assert session.paths() == before + shown - mapped["min_docks_calm"]["sites"]
+    session.clean()
 
 
 def test_corridor_map(session: Session, tmp_path: Path) -> None:

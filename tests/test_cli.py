@@ -197,3 +197,13 @@ def test_default_scenario_report_is_byte_identical(tmp_path: Path) -> None:
         )
     a = (tmp_path / "a" / "optics_valley_grid_report.json").read_bytes()
     assert a == (tmp_path / "b" / "optics_valley_grid_report.json").read_bytes()
+
+
+def test_schema_of_each_report(capsys) -> None:
+    from lowalt.report_schema import REPORT_KINDS
+
+    for kind in REPORT_KINDS:
+        code, out, _ = _run(capsys, ["schema", "--report", kind])
+        assert code == 0
+        doc = REPO / "docs" / "report_schema" / f"{kind}.schema.json"
+        assert out == doc.read_text(encoding="utf-8")

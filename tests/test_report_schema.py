@@ -1,0 +1,352 @@
+"""The JSON reports match their documented schemas (lowalt.report_schema, docs/report_schema/).
+
+Real reports come from small runs through the command line: a tiny world with a placement and
+an availability study (with and without a design wind), a tiny corridor without a claimed
+time on a road graph, and the shipped corridor and network scenarios (the network also with a
+band too thin to layer). Each must validate; broken copies must not.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from lowalt import report_schema as rs
+from lowalt.cli import main
+from tests.conftest import REPO, metric_to_lonlat, square_feature, write_fc
+from tests.test_studies import OSM
+
+jsonschema = pytest.importorskip("jsonschema")
+
+Report = dict[str, Any]
+
+
+def _validator(kind: str) -> Any:
+    return jsonschema.Draft202012Validator(rs.report_schema(kind))
+
+
+def _errors(kind: str, report: Report) -> list[str]:
+    return [
+        f"{'/'.join(map(str, e.absolute_path))}: {e.message}"
+        for e in _validator(kind).iter_errors(report)
+    ]
+
+
+# --- the schemas themselves --------------------------------------------------------------------
+
+
+def _tools() -> Any:
+    sys.path.insert(0, str(REPO / "tools"))
+    try:
+        import report_schemas
+    finally:
+        sys.path.pop(0)
+    return report_schemas
+
+
+def test_committed_docs_are_current() -> None:
+    tool = _tools()
+    assert tool.stale() == [], "run: python tools/report_schemas.py --write"
+    for kind in rs.REPORT_KINDS:
+        committed = json.loads((tool.DOCS / f"{kind}.schema.json").read_text(encoding="utf-8"))
+        assert committed == rs.report_schema(kind)
+
+
+def test_check_mode_flags_a_stale_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tool = _tools()
+    assert tool.main(["--write", "--dir", str(tmp_path)]) == 0
+    assert tool.main(["--check", "--dir", str(tmp_path)]) == 0
+    first = sorted(p.name for p in tmp_path.iterdir())
+    assert first == sorted([*(f"{k}.schema.json" for k in rs.REPORT_KINDS), "README.md"])
+    (tmp_path / "reach.schema.json").write_text("{}\n", encoding="utf-8")
+    (tmp_path / "old.schema.json").write_text("{}\n", encoding="utf-8")
+    assert tool.main(["--check", "--dir", str(tmp_path)]) == 1
+    assert "STALE" in capsys.readouterr().out
+    assert tool.main(["--write", "--dir", str(tmp_path)]) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == first
+    assert tool.main(["--check", "--dir", str(tmp_path)]) == 0
+
+
+@pytest.mark.parametrize("kind", rs.REPORT_KINDS)
+def test_schema_is_valid_draft_2020_12(kind: str) -> None:
+    schema = rs.report_schema(kind)
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    jsonschema.Draft202012Validator.check_schema(schema)
+    assert schema["properties"]["report_schema_version"] == {
+        "const": rs.SCHEMA_VERSION,
+        "description": schema["properties"]["report_schema_version"]["description"],
+    }
+    assert schema["additionalProperties"] is False
+
+
+def test_every_closed_object_requires_only_its_own_keys() -> None:
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if "required" in node and "properties" in node:
+                assert set(node["required"]) <= set(node["properties"]), node["required"]
+            for v in node.values():
+                walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+
+    for kind in rs.REPORT_KINDS:
+        walk(rs.report_schema(kind))
+
+
+def test_version_and_kinds() -> None:
+    from lowalt.report import REPORT_SCHEMA_VERSION
+
+    assert rs.SCHEMA_VERSION == REPORT_SCHEMA_VERSION
+    assert set(rs.REPORT_FILE_SUFFIX) == set(rs.REPORT_KINDS)
+    with pytest.raises(ValueError, match="unknown report kind"):
+        rs.report_schema("grid")
+    a = rs.report_schema("reach")
+    a["properties"].clear()
+    assert rs.report_schema("reach")["properties"]  # every call returns a fresh schema
+
+
+# --- real reports ------------------------------------------------------------------------------
+
+_OPTIMIZE = {
+    "candidate_spacing_m": 300,
+    "demand_spacing_m": 200,
+    "min_docks": True,
+    "best_worst_case_k": 2,
+    "backup_k": 4,
+    "drones": {"total": 3, "busy_probability": 0.2, "max_per_dock": 3},
+    "tradeoff_k": [1, 2],
+    "time_limit_s": 5,
+}
+
+
+def _tiny(folder: Path, name: str, **extra: Any) -> Path:
+    """A 2.1 km square world with one dock (as tests/conftest.py's ``tiny_world``)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    zone = square_feature(-1050, -1050, 1050, 1050, name="tiny", provenance="modeled", source="t")
+    write_fc(folder / "zone.geojson", [zone])
+    lon, lat = metric_to_lonlat(0, 0)
+    doc: dict[str, Any] = {
+        "name": name,
+        "area": {"boundary_file": "zone.geojson"},
+        "aircraft": {
+            "cruise_speed_mps": 10,
+            "climb_rate_mps": 5,
+            "descent_rate_mps": 5,
+            "launch_delay_s": 10,
+            "cruise_altitude_m": 50,
+        },
+        "docks": {
+            "layout": "listed",
+            "sites": [{"name": "centre", "lat": lat, "lon": lon, "drones": 2}],
+        },
+        "demand": {"grid_spacing_m": 100},
+        "guarantee": {"target_s": 130},
+        "wind": {"design_speed_mps": 5, "directions": 8},
+        **extra,
+    }
+    path = folder / f"{name}.yaml"
+    path.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def _tiny_corridor(folder: Path) -> Path:
+    """A 3 km corridor without a claimed time, ground freight on a road graph."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "roads.osm").write_text(OSM, encoding="utf-8")
+    doc = {
+        "name": "tiny corridor",
+        "corridor": {
+            "origin": {"name": "A", "lat": 30.500, "lon": 114.400},
+            "destination": {"name": "B", "lat": 30.520, "lon": 114.420},
+            "aircraft": ["dock_multirotor"],
+            "ground": {"graph_file": "roads.osm"},
+        },
+    }
+    path = folder / "tiny_corridor.yaml"
+    path.write_text(yaml.safe_dump(doc), encoding="utf-8")
+    return path
+
+
+def _thin_band_network(folder: Path) -> Path:
+    """The shipped route network with a band holding one layer: no layer assignment."""
+    folder.mkdir(parents=True, exist_ok=True)
+    doc = yaml.safe_load((REPO / "scenarios/pilot_routes.yaml").read_text(encoding="utf-8"))
+    doc["network"]["routes_file"] = str(REPO / "geodata/routes.geojson")
+    doc["airspace"]["files"] = [str(REPO / "geodata/airspace.geojson")]
+    doc["network"]["band_max_m"] = 90
+    doc["output"] = {"name": "thin"}
+    path = folder / "thin.yaml"
+    path.write_text(yaml.safe_dump(doc), encoding="utf-8")
+    return path
+
+
+_AVAILABILITY = {
+    "days": 5,
+    "calls_per_day": 30,
+    "reliability_targets": [0.5],
+    "allocation_time_limit_s": 5,
+}
+
+# name -> (writes the scenario into a folder, {kind: report file in the output folder})
+_RUNS: dict[str, tuple[Callable[[Path], Path], dict[str, str]]] = {
+    "tiny": (
+        lambda d: _tiny(d, "tiny", optimize=_OPTIMIZE, availability=_AVAILABILITY),
+        {
+            "reach": "tiny_report.json",
+            "placement": "tiny_placement.json",
+            "availability": "tiny_availability.json",
+        },
+    ),
+    "calm": (
+        lambda d: _tiny(
+            d,
+            "calm",
+            wind={"design_speed_mps": 0},
+            optimize={**_OPTIMIZE, "backup_k": None, "tradeoff_k": []},
+            availability={**_AVAILABILITY, "design_wind_day": False},
+        ),
+        {
+            "reach": "calm_report.json",
+            "placement": "calm_placement.json",
+            "availability": "calm_availability.json",
+        },
+    ),
+    "corridor": (
+        lambda d: REPO / "scenarios/hankou_north_huahu_corridor.yaml",
+        {"corridor": "hankou_north_huahu_corridor.json"},
+    ),
+    "tiny_corridor": (_tiny_corridor, {"corridor": "tiny_corridor_corridor.json"}),
+    "network": (
+        lambda d: REPO / "scenarios/pilot_routes.yaml",
+        {"network": "pilot_routes_network.json"},
+    ),
+    "thin_network": (_thin_band_network, {"network": "thin_network.json"}),
+}
+
+
+@pytest.fixture(scope="module")
+def reports(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], dict[str, Report]]:
+    """Run a named scenario once per module; its reports by kind."""
+    done: dict[str, dict[str, Report]] = {}
+
+    def get(name: str) -> dict[str, Report]:
+        if name not in done:
+            make, files = _RUNS[name]
+            root = tmp_path_factory.mktemp(name)
+            scenario = make(root / "in")
+            assert main([str(scenario), "--out", str(root / "out"), "-q"]) in (0, 1)
+            done[name] = {
+                kind: json.loads((root / "out" / f).read_text(encoding="utf-8"))
+                for kind, f in files.items()
+            }
+        return done[name]
+
+    return get
+
+
+_CASES = [(name, kind) for name, (_, files) in _RUNS.items() for kind in files]
+
+
+@pytest.mark.parametrize(("run", "kind"), _CASES, ids=[f"{r}-{k}" for r, k in _CASES])
+def test_real_report_validates(
+    reports: Callable[[str], dict[str, Report]], run: str, kind: str
+) -> None:
+    report = reports(run)[kind]
+    assert report["report_schema_version"] == rs.SCHEMA_VERSION
+    assert _errors(kind, report) == []
+
+
+def test_the_runs_cover_both_branches(reports: Callable[[str], dict[str, Report]]) -> None:
+    """The conditional parts of the schemas are exercised both ways by the runs above."""
+    assert reports("tiny")["reach"]["design_wind"] is not None
+    assert reports("calm")["reach"]["design_wind"] is None
+    assert reports("tiny")["availability"]["design_wind_day"] is not None
+    assert reports("calm")["availability"]["design_wind_day"] is None
+    assert reports("calm")["placement"]["current_layout"]["design_wind"] is None
+    assert "claim" in reports("corridor")["corridor"]
+    tiny = reports("tiny_corridor")["corridor"]
+    assert "claim" not in tiny and tiny["ground"]["method"] == "road graph"
+    assert reports("network")["network"]["layers"] is not None
+    thin = reports("thin_network")["network"]
+    assert thin["layers"] is None and thin["layering_error"]
+
+
+# --- broken reports fail -----------------------------------------------------------------------
+
+
+def _set(path: str, value: Any) -> Callable[[Report], None]:
+    """Set the value at a slash-separated path (list indices as numbers)."""
+
+    def edit(report: Report) -> None:
+        *head, last = path.split("/")
+        node: Any = report
+        for part in head:
+            node = node[int(part)] if isinstance(node, list) else node[part]
+        node[int(last) if isinstance(node, list) else last] = value
+
+    return edit
+
+
+def _drop(path: str) -> Callable[[Report], None]:
+    """Delete the key at a slash-separated path."""
+
+    def edit(report: Report) -> None:
+        *head, last = path.split("/")
+        node: Any = report
+        for part in head:
+            node = node[int(part)] if isinstance(node, list) else node[part]
+        del node[last]
+
+    return edit
+
+
+_BROKEN = [
+    ("tiny", "reach", "wrong type", _set("target_s", "300")),
+    ("tiny", "reach", "missing key", _drop("docks")),
+    ("tiny", "reach", "nested missing key", _drop("conditions/0/worst_cell/on_water")),
+    ("tiny", "reach", "unknown key", _set("inputs/cells_total", 3)),
+    ("tiny", "reach", "share above 1", _set("conditions/0/reached_share", 1.5)),
+    ("tiny", "reach", "wrong version", _set("report_schema_version", 2)),
+    ("tiny", "reach", "null where not allowed", _set("verdict/calm", None)),
+    ("tiny", "reach", "wind figure without design wind", _set("design_wind", None)),
+    ("calm", "reach", "wind figure missing", _set("docks/0/reach_area_wind_km2", 1.0)),
+    ("tiny", "placement", "unknown status", _set("answers/min_docks_calm/status", "proven")),
+    ("tiny", "placement", "unknown answer key", _set("answers/min_docks_gusty", {})),
+    ("tiny", "placement", "drones as text", _set("answers/drones/docks/0/drones", "3")),
+    ("tiny", "availability", "unknown policy", _set("inputs/policy", "random")),
+    ("tiny", "availability", "missing kind", _drop("kind")),
+    ("tiny", "availability", "ci95 of three", _set("drones_needed/0/ci95", [0.1, 0.2, 0.3])),
+    ("corridor", "corridor", "claim without verdicts", _drop("aircraft/0/meets_claim")),
+    ("tiny_corridor", "corridor", "verdict without claim", _set("aircraft/0/meets_claim", True)),
+    ("tiny_corridor", "corridor", "unknown ground method", _set("ground/method", "guess")),
+    ("corridor", "corridor", "latitude out of range", _set("origin/lat", 114.3)),
+    ("network", "network", "layers and an error", _set("layering_error", "no")),
+    ("network", "network", "lower-case layer status", _set("layers/status", "optimal")),
+    ("network", "network", "unknown restriction", _set("airspace/0/restriction", "closed")),
+    ("thin_network", "network", "no layers and no error", _set("layering_error", None)),
+]
+
+
+@pytest.mark.parametrize(
+    ("run", "kind", "what", "edit"), _BROKEN, ids=[f"{k}-{w}" for _, k, w, _ in _BROKEN]
+)
+def test_broken_report_fails(
+    reports: Callable[[str], dict[str, Report]],
+    run: str,
+    kind: str,
+    what: str,
+    edit: Callable[[Report], None],
+) -> None:
+    report = copy.deepcopy(reports(run)[kind])
+    edit(report)
+    assert _errors(kind, report), f"{what}: accepted"
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(report, rs.report_schema(kind))
