@@ -126,6 +126,20 @@ CASES = [
 ]
 
 
+def _matches(case: tuple, pattern: str) -> bool:
+    model, _, size = pattern.partition(":")
+    return case[1] == model.lower() and (not size or case[2] == size.lower())
+
+
+def solve(model: str, mat: sp.csr_array, k: int, limit: float, seed: int):
+    """Run one lowalt model on ``mat`` (benchmark conventions)."""
+    if model == "lscp":
+        return solve_lscp(mat, TARGET_S, time_limit_s=limit, seed=seed)
+    if model == "mclp":
+        return solve_mclp(mat, TARGET_S, k, time_limit_s=limit, seed=seed)
+    return solve_pcenter(mat, k, time_limit_s=limit, seed=seed)
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--seed", type=int, default=0)
@@ -134,12 +148,18 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--no-spopt", action="store_true")
     ap.add_argument("--orlib", type=Path, default=os.environ.get("LOWALT_ORLIB_DIR"))
     ap.add_argument("--quick", action="store_true", help="small sizes only")
+    ap.add_argument("--case", action="append", default=None, metavar="MODEL[:SIZE]",
+                    help="run only matching cases, e.g. lscp:50000x2000 or pcenter (repeatable)")
+    ap.add_argument("--no-orlib", action="store_true", help="skip the OR-Library rows")
+    ap.add_argument("--repeat", type=int, default=1, help="run each lowalt case N times")
     args = ap.parse_args(argv)
     cases = CASES
     if args.quick:
         cases = [("LSCP", "lscp", "1000x100", 0, None, None),
                  ("MCLP", "mclp", "1000x100", 5, None, 20.0),
                  ("p-center", "pcenter", "1000x100", 20, None, None)]
+    if args.case:
+        cases = [c for c in cases if any(_matches(c, pat) for pat in args.case)]
     print(f"{'case':<24} {'lowalt s':>8} {'objective':>10} {'bound':>10} {'status':<9} | "
           f"{'spopt s':>8} {'objective':>10} {'status':<18} | ratio  | target")
     lim = args.time_limit
@@ -152,20 +172,16 @@ def main(argv: list[str] | None = None) -> None:
     for label, model, size, k, limit_s, ratio in cases:
         nd, ns = parse_size(size)
         mat = instance(nd, ns, args.seed, full=model == "pcenter")
-        if model == "lscp":
-            r = solve_lscp(mat, TARGET_S, time_limit_s=lim, seed=args.seed)
-            name = f"{label} {size}"
-        elif model == "mclp":
-            r = solve_mclp(mat, TARGET_S, k, time_limit_s=lim, seed=args.seed)
-            name = f"{label} k={k} {size}"
-        else:
-            r = solve_pcenter(mat, k, time_limit_s=lim, seed=args.seed)
-            name = f"{label} k={k} {size}"
-        s_res = spo(model, mat, k)
-        row(name, (r.wall_time_s, r.objective, r.bound, r.status.value), s_res,
-            verdict(r.status.value, r.wall_time_s, limit_s, s_res[0] if np.isfinite(s_res[1])
-                    else float("nan"), ratio))
-    if args.orlib:
+        name = f"{label} {size}" if model == "lscp" else f"{label} k={k} {size}"
+        s_res: tuple[float, float, str] | None = None
+        for _ in range(max(args.repeat, 1)):
+            r = solve(model, mat, k, lim, args.seed)
+            if s_res is None:
+                s_res = spo(model, mat, k)
+            row(name, (r.wall_time_s, r.objective, r.bound, r.status.value), s_res,
+                verdict(r.status.value, r.wall_time_s, limit_s,
+                        s_res[0] if np.isfinite(s_res[1]) else float("nan"), ratio))
+    if args.orlib and not args.no_orlib:
         sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
         from test_optimize_public import PMED, orlib_distances
 

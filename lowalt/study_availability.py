@@ -13,8 +13,8 @@ study
    the fewest drones, and where to put them, by bisection over the fleet size D, starting
    from today's fleet: each D is spread over the scenario's docks by MEXCLP (Daskin's busy
    probability ``q = offered drone-hours / D`` from the demand model's *expected* rates,
-   :func:`lowalt.optimize.solve_mexclp`; drones it leaves unused within its gap tolerance
-   are placed greedily) and judged by simulating two independent draws of calls (the
+   :func:`lowalt.optimize.solve_mexclp`, which places greedily any drone its MIP leaves
+   idle within the gap tolerance) and judged by simulating two independent draws of calls (the
    study's and a second one, common random numbers across D), pooled. The simulated share
    is not guaranteed monotone in D (each D gets its own allocation), so the answer reports
    the share at D - 1 too, and a Wilson 95 % interval;
@@ -414,7 +414,6 @@ def drones_for_share(
             )
             per = res.extras.get("drones_per_site", {})
             drones = np.array([int(per.get(i, 0)) for i in range(k)], dtype=np.int64)
-            drones = _fill(drones, d, cover, weight, q_for(d), max_per_dock)
             sims = [
                 simulate(c, table, drones, fleet, policy=policy, target_s=target_s, seed=seed + i)
                 for i, c in enumerate(streams)
@@ -477,35 +476,6 @@ def _answer(
         evaluations=tuple(tried),
         limit_reason="",
     )
-
-
-def _fill(
-    drones: npt.NDArray[np.int64],
-    total: int,
-    cover: sparse.csr_array,
-    weight: npt.NDArray[np.float64],
-    q: float,
-    max_per_dock: int,
-) -> npt.NDArray[np.int64]:
-    """Place drones the MEXCLP left unused (within its gap tolerance) one by one, greedily.
-
-    A drone never lowers MEXCLP's expected coverage, and an idle drone helps the simulated
-    dispatch, so every one of the ``total`` drones is placed: each goes to the dock with the
-    largest gain ``(1 - q) Σ_i w_i q^{m_i}`` over the cells it reaches (ties: lowest index).
-    """
-    out = drones.copy()
-    m = cover.T @ out.astype(np.float64)  # drones within reach per cell
-    cov_f = sparse.csr_array(cover, dtype=np.float64)
-    while out.sum() < total:
-        room = out < max_per_dock
-        if not room.any():
-            break
-        gain = cov_f @ (weight * q**m)
-        gain[~room] = -1.0
-        j = int(np.argmax(gain))
-        out[j] += 1
-        m = m + cov_f[[j], :].toarray().ravel()
-    return out
 
 
 def _expected_share(

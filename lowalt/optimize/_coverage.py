@@ -26,6 +26,9 @@ logger = logging.getLogger(__name__)
 
 _DENSE_DOMINANCE_LIMIT = 6000
 """Largest number of columns (or rows) for which the pairwise dominance test is run."""
+_DOMINANCE_WORK_LIMIT = 5e8
+"""Most multiply-adds (sum of squared counts) the pairwise test may cost; measured about
+3e8 per second on one core, so the test never takes more than about 2 s."""
 
 
 def coverage_rows(
@@ -135,9 +138,16 @@ def dedupe_rows(
 
 
 def _subset_matrix(cov: sp.csr_array) -> NDArray[np.bool_] | None:
-    """``S[a, b]`` true when row a ⊆ row b, for a small matrix; None when too large."""
+    """``S[a, b]`` true when row a ⊆ row b, for a small matrix; None when too large.
+
+    Too large: more than ``_DENSE_DOMINANCE_LIMIT`` rows, or a product ``cov @ cov.T``
+    costing more than ``_DOMINANCE_WORK_LIMIT`` multiply-adds.
+    """
     n = cov.shape[0]
     if n > _DENSE_DOMINANCE_LIMIT:
+        return None
+    counts = np.bincount(cov.indices, minlength=cov.shape[1]).astype(np.float64)
+    if float(counts @ counts) > _DOMINANCE_WORK_LIMIT:
         return None
     c = sp.csr_array(cov, dtype=np.int32)
     inter = (c @ c.T).toarray()
@@ -149,13 +159,17 @@ def dominated_columns(
     cov: sp.csr_array,
     candidates: NDArray[np.int64],
     weights: NDArray[np.float64] | None = None,
+    times: int = 1,
 ) -> NDArray[np.bool_]:
-    """Flag candidate columns whose covered rows are a subset of another candidate's.
+    """Flag candidate columns whose covered rows are a subset of ``times`` others'.
 
-    Among columns with identical row sets the lowest index survives, so every dropped
-    column is dominated by a kept one. For positive weights only the rows with a
-    positive weight count. Returns a mask over ``candidates``; all False when there
-    are too many candidates for the pairwise test.
+    Columns are ordered by strength (more rows first, then lower index); a column is
+    dropped when at least ``times`` stronger columns cover a superset of its rows. The
+    ``times`` strongest of those are never dropped themselves, so in a cover where rows
+    need up to ``times`` sites, a dropped column can always be swapped for a kept one
+    (``times=1``: plain dominance; ``times=2``: backup coverage). For positive weights
+    only the rows with a positive weight count. Returns a mask over ``candidates``; all
+    False when there are too many candidates for the pairwise test.
     """
     sub = cov[:, candidates]
     if weights is not None:
@@ -170,7 +184,7 @@ def dominated_columns(
         (deg[None, :] == deg[:, None]) & (idx[None, :] < idx[:, None])
     )
     s &= stronger
-    return s.any(axis=1)
+    return s.sum(axis=1) >= max(int(times), 1)
 
 
 def dominated_rows(cov: sp.csr_array) -> NDArray[np.bool_]:

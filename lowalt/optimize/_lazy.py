@@ -22,7 +22,7 @@ from lowalt.optimize._localsearch import improve_cover
 from lowalt.optimize._setcover import solve_cover_cpsat
 from lowalt.optimize.greedy import drop_redundant, greedy_max_cover
 
-__all__ = ["LazyOutcome", "lazy_min_cover"]
+__all__ = ["BATCH_ROWS", "INITIAL_ROWS", "LazyOutcome", "lazy_min_cover", "pick_rows"]
 
 logger = logging.getLogger(__name__)
 
@@ -49,8 +49,9 @@ class LazyOutcome:
     active_rows: int
 
 
-def _pick(rows: NDArray[np.int64], deg: NDArray[np.int64], n: int, rng: np.random.Generator
-          ) -> NDArray[np.int64]:
+def pick_rows(rows: NDArray[np.int64], deg: NDArray[np.int64], n: int, rng: np.random.Generator
+              ) -> NDArray[np.int64]:
+    """Pick at most ``n`` of ``rows``: half with the fewest sites, half a seeded sample."""
     if rows.size <= n:
         return rows
     half = n // 2
@@ -113,7 +114,7 @@ def lazy_min_cover(
     ub = len(best)
     if cap is not None and ub <= cap:
         return LazyOutcome("feasible", best, ub, lb, 0, 0)
-    active = _pick(np.arange(n_rows), deg, INITIAL_ROWS, rng)
+    active = pick_rows(np.arange(n_rows), deg, INITIAL_ROWS, rng)
     hint_sites: list[int] = best
     it = 0
     while True:
@@ -143,7 +144,7 @@ def lazy_min_cover(
                 return LazyOutcome("infeasible", best, ub, cap + 1, it, active.size)
             # The subset cannot be covered within ub: ub is optimal.
             return LazyOutcome("optimal", best, ub, ub, it, active.size)
-        lb = max(lb, out.bound) if out.status == "optimal" else lb
+        lb = max(lb, out.bound)  # a subset's bound (proven or not) holds for all rows
         if out.status == "unknown":
             break
         sites = [int(s) for s in cand[out.columns]]
@@ -166,6 +167,6 @@ def lazy_min_cover(
         if cap is None and lb >= ub:
             return LazyOutcome("optimal", best, ub, ub, it, active.size)
         hint_sites = sites
-        active = np.union1d(active, _pick(uncovered, deg, BATCH_ROWS, rng))
+        active = np.union1d(active, pick_rows(uncovered, deg, BATCH_ROWS, rng))
     status = "feasible" if cap is None else "unknown"
     return LazyOutcome(status, best, ub, lb, it, int(active.size))

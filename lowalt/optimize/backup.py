@@ -21,8 +21,13 @@ Symbol                Meaning
 :math:`k`             number of sites (fixed included)
 ====================  ======================================================
 
-Cover mode uses the CP-SAT covering kernel (rows deduplicated and dominance-reduced);
-budget mode uses HiGHS through ``math_opt`` with a greedy hint.
+Cover mode: identical cells merged, a greedy double cover as the incumbent, then lazy
+row generation with the CP-SAT covering kernel (``_multicover``) until proven or the
+deadline, when the incumbent comes back with its bound. Budget mode: identical cells
+merged (weights summed), a greedy hint, then HiGHS through ``math_opt`` on the remaining
+budget; the better of greedy and MIP is returned. Its bound is the MIP's dual bound or
+the submodularity bound of *single* coverage with k sites (double coverage implies
+single coverage), whichever is smaller.
 """
 
 from __future__ import annotations
@@ -36,10 +41,11 @@ import scipy.sparse as sp
 from numpy.typing import ArrayLike
 
 from lowalt.optimize._common import raise_unreachable
-from lowalt.optimize._coverage import coverage_rows, dedupe_rows, dominated_rows
+from lowalt.optimize._coverage import coverage_rows, dedupe_rows
 from lowalt.optimize._matrix import TimeMatrix, as_site_set, as_time_matrix, as_weights
 from lowalt.optimize._mip import solve_mip
-from lowalt.optimize._setcover import solve_cover_cpsat
+from lowalt.optimize._multicover import cover_counts, greedy_multicover, lazy_multicover
+from lowalt.optimize.greedy import greedy_max_cover, max_cover_upper_bound
 from lowalt.optimize.result import PlacementResult, SolveStatus, make_result
 
 __all__ = ["solve_backup"]
@@ -81,6 +87,7 @@ def solve_backup(
         (``unreachable_demand`` lists them).
     """
     t0 = time.perf_counter()
+    deadline = t0 + time_limit_s
     mat = as_time_matrix(times)
     n_sites, n_demand = mat.shape
     w = as_weights(weights, n_demand)
@@ -107,47 +114,80 @@ def solve_backup(
             reps, _, _ = dedupe_rows(sub[r], np.ones(r.size))
             keep_rows.append(r[reps])
         order = np.concatenate(keep_rows)
-        local = sub[order]
-        req = need[rows][order]
-        if np.all(req == req[:1]) and local.shape[0]:
-            dom = dominated_rows(local)
-            local, req = local[~dom], req[~dom]
-        out = solve_cover_cpsat(local, demand=req, time_limit_s=time_limit_s, num_workers=1,
-                                seed=seed)
-        chosen = allowed[out.columns]
-        sites = np.union1d(fixed, chosen)
-        status = {"optimal": SolveStatus.OPTIMAL, "feasible": SolveStatus.FEASIBLE}.get(
-            out.status, SolveStatus.UNKNOWN)
+        if order.size == 0:
+            return make_result("backup", fixed, fixed.size, fixed.size, SolveStatus.OPTIMAL,
+                               time.perf_counter() - t0, mode="cover")
+        out = lazy_multicover(sub[order], need[rows][order], deadline=deadline, seed=seed)
+        sites = np.union1d(fixed, allowed[np.asarray(out.sites, dtype=np.int64)])
+        status = SolveStatus.OPTIMAL if out.status == "optimal" else SolveStatus.FEASIBLE
         return make_result("backup", sites, sites.size, fixed.size + out.bound, status,
-                           time.perf_counter() - t0, mode="cover")
+                           time.perf_counter() - t0, mode="cover", iterations=out.iterations,
+                           active_rows=out.active_rows)
     if k < fixed.size:
         msg = f"k={k} is smaller than the number of fixed sites ({fixed.size})"
         raise ValueError(msg)
     done = (need == 0) & (w > 0)
     base = float(w[done].sum())
     rows = np.nonzero((need > 0) & (free_deg >= need) & (w > 0))[0]
-    m, n = rows.size, allowed.size
-    local = sp.csr_array(free_cov[rows], dtype=np.float64)
+    sub = free_cov[rows]
+    # Merge identical cells per requirement level (weights summed).
+    groups = []
+    for level in (1, 2):
+        r = np.nonzero(need[rows] == level)[0]
+        reps, _, mw = dedupe_rows(sub[r], w[rows][r])
+        groups.append((r[reps], mw))
+    order = np.concatenate([g[0] for g in groups])
+    mw = np.concatenate([g[1] for g in groups])
+    sub, req = sp.csr_array(sub[order]), need[rows][order]
+    cap = k - fixed.size
+    smaj = sp.csr_array(sub.T)
+    greedy = greedy_multicover(sub, req, k=cap, weights=mw, site_major=smaj)
+    greedy_value = base + float(mw[cover_counts(smaj, greedy, sub.shape[0]) >= req].sum())
+    # Double coverage implies single coverage, so the submodularity bound of the single
+    # cover problem bounds this one too (valid whatever the MIP below returns).
+    single_picks, _ = greedy_max_cover(sub, mw, cap, site_major=smaj)
+    bound_single = base + max_cover_upper_bound(sub, mw, cap, single_picks, site_major=smaj)
+    if greedy_value >= bound_single * (1 - 1e-12):
+        sites = np.union1d(fixed, allowed[np.asarray(greedy, dtype=np.int64)])
+        return make_result("backup", sites, greedy_value, greedy_value, SolveStatus.OPTIMAL,
+                           time.perf_counter() - t0, mode="budget", greedy_value=greedy_value,
+                           uncovered_demand=np.nonzero(~((cover_counts(
+                               sp.csr_array(cov.T), sites, n_demand) >= 2) & (deg >= 2)))[0])
+    m, n = order.size, allowed.size
+    local = sp.csr_array(sub, dtype=np.float64)
+    hint = np.zeros(n + m)
+    hint[np.asarray(greedy, dtype=np.int64)] = 1.0
+    hint[n:] = cover_counts(smaj, greedy, m) >= req
     # Vars: x (n binary), u (m binary). Rows: need_i u_i - sum x <= 0; sum x <= k - |F|.
     a = sp.vstack([
-        sp.hstack([-local, sp.diags_array(need[rows].astype(float)).tocsr()]),
+        sp.hstack([-local, sp.diags_array(req.astype(float)).tocsr()]),
         sp.hstack([sp.csr_array(np.ones((1, n))), sp.csr_array((1, m))]),
     ]).tocsr()
     out2 = solve_mip(
-        np.concatenate([np.zeros(n), w[rows]]), a, np.full(m + 1, -np.inf),
-        np.concatenate([np.zeros(m), [k - fixed.size]]), integer=np.ones(n + m, dtype=bool),
-        maximize=True, offset=base, time_limit_s=time_limit_s, num_workers=num_workers,
+        np.concatenate([np.zeros(n), mw]), a, np.full(m + 1, -np.inf),
+        np.concatenate([np.zeros(m), [cap]]), integer=np.ones(n + m, dtype=bool),
+        maximize=True, offset=base, hint=hint,
+        time_limit_s=max(deadline - time.perf_counter(), 0.0), num_workers=num_workers,
         seed=seed,
     )
-    chosen = allowed[out2.values[:n] > 0.5] if out2.values is not None else np.zeros(0, int)
-    sites = np.union1d(fixed, chosen).astype(np.int64)
-    count = (np.asarray(cov[:, sites].sum(axis=1)).reshape(-1) if sites.size
-             else np.zeros(n_demand))
-    double = (count >= 2) & (deg >= 2)
-    value = float(w[double].sum())
-    status = {"optimal": SolveStatus.OPTIMAL, "feasible": SolveStatus.FEASIBLE}.get(
-        out2.status, SolveStatus.UNKNOWN)
-    bound = out2.bound if np.isfinite(out2.bound) else float(w.sum())
+
+    def evaluate(chosen: np.ndarray) -> tuple[np.ndarray, float, np.ndarray]:
+        sites = np.union1d(fixed, chosen).astype(np.int64)
+        count = (np.asarray(cov[:, sites].sum(axis=1)).reshape(-1) if sites.size
+                 else np.zeros(n_demand))
+        double = (count >= 2) & (deg >= 2)
+        return sites, float(w[double].sum()), double
+
+    sites, value, double = evaluate(allowed[np.asarray(greedy, dtype=np.int64)])
+    status = SolveStatus.FEASIBLE
+    if out2.values is not None:
+        mip = evaluate(allowed[out2.values[:n] > 0.5])
+        if mip[1] >= value:
+            sites, value, double = mip
+            status = {"optimal": SolveStatus.OPTIMAL}.get(out2.status, SolveStatus.FEASIBLE)
+    bound = min(out2.bound, bound_single) if np.isfinite(out2.bound) else bound_single
+    if value >= bound * (1 - 1e-9) - 1e-9:
+        status = SolveStatus.OPTIMAL
     return make_result("backup", sites, value, max(bound, value), status,
-                       time.perf_counter() - t0, mode="budget",
+                       time.perf_counter() - t0, mode="budget", greedy_value=greedy_value,
                        uncovered_demand=np.nonzero(~double)[0])

@@ -86,6 +86,9 @@ def solve_mexclp(
     -------
     PlacementResult
         ``sites`` = docks with ≥ 1 drone; extras ``drones_per_site`` (dict site → n).
+        Every drone is placed unless capacities (or ``max_sites``) leave no room: drones
+        the solver leaves idle within its gap tolerance go, one by one, where they add the
+        most expected coverage (this never lowers the objective).
     """
     t0 = time.perf_counter()
     if not 0.0 <= busy_probability < 1.0:
@@ -131,19 +134,56 @@ def solve_mexclp(
     var_lb[fixed] = 1.0
     var_ub = np.concatenate([cap, np.ones(n_sites), np.ones(n_y)])
     integer = np.concatenate([np.ones(2 * n_sites, bool), np.zeros(n_y, bool)])
+    remaining_s = max(time_limit_s - (time.perf_counter() - t0), 0.0)
     out = solve_mip(c, a, np.concatenate(lb_rows), np.concatenate(ub_rows), var_lb=var_lb,
-                    var_ub=var_ub, integer=integer, maximize=True, time_limit_s=time_limit_s,
+                    var_ub=var_ub, integer=integer, maximize=True, time_limit_s=remaining_s,
                     num_workers=num_workers, seed=seed)
     if out.values is None:
-        return make_result("mexclp", (), 0.0, out.bound, SolveStatus.UNKNOWN,
-                           time.perf_counter() - t0, drones_per_site={})
-    alloc = np.rint(out.values[:n_sites]).astype(np.int64)
+        # No MIP solution within the budget: one drone per fixed dock, the rest greedily.
+        alloc = np.zeros(n_sites, dtype=np.int64)
+        alloc[fixed] = 1
+    else:
+        alloc = np.rint(out.values[:n_sites]).astype(np.int64)
+    alloc = _place_leftover(alloc, n_drones, cov, w, q, cap.astype(np.int64), max_sites)
     sites = np.nonzero(alloc > 0)[0]
     reach = np.asarray(cov.astype(np.float64) @ alloc.astype(np.float64)).reshape(-1)
     value = float(np.sum(w * (1.0 - q ** reach)))
-    status = {"optimal": SolveStatus.OPTIMAL, "feasible": SolveStatus.FEASIBLE}.get(
-        out.status, SolveStatus.UNKNOWN)
+    status = SolveStatus.OPTIMAL if out.status == "optimal" else SolveStatus.FEASIBLE
     bound = out.bound if np.isfinite(out.bound) else float(w[rows].sum())
     return make_result("mexclp", sites, value, max(bound, value), status,
                        time.perf_counter() - t0,
                        drones_per_site={int(s): int(alloc[s]) for s in sites})
+
+
+def _place_leftover(
+    alloc: np.ndarray,
+    n_drones: int,
+    cov: sp.csr_array,
+    w: np.ndarray,
+    q: float,
+    cap: np.ndarray,
+    max_sites: int | None,
+) -> np.ndarray:
+    """Place drones the MIP left unused (inside its gap tolerance), greedily, one by one.
+
+    A drone never lowers the expected coverage ``Σ_i w_i (1 - q^{m_i})``, so every drone
+    that fits is placed: each goes to the dock with the largest gain
+    ``(1 - q) Σ_{i ∈ N_j} w_i q^{m_i}`` (ties: lowest index), within capacity and, when
+    ``max_sites`` is set, on an already used dock once that many docks are in use.
+    """
+    out = alloc.copy()
+    cov_f = sp.csr_array(cov, dtype=np.float64)
+    smaj = sp.csr_array(cov_f.T)
+    m = np.asarray(cov_f @ out.astype(np.float64)).reshape(-1)
+    while out.sum() < n_drones:
+        room = out < cap
+        if max_sites is not None and np.count_nonzero(out) >= max_sites:
+            room &= out > 0
+        if not room.any():
+            break
+        gain = smaj @ (w * q**m)
+        gain[~room] = -1.0
+        j = int(np.argmax(gain))
+        out[j] += 1
+        m[smaj.indices[smaj.indptr[j] : smaj.indptr[j + 1]]] += 1.0
+    return out

@@ -140,7 +140,7 @@ def solve_pcenter(
     if cov_hi.shape[0] and np.any(np.diff(cov_hi.indptr) == 0):
         raise_unreachable(np.zeros(0, dtype=np.int64), float(values[hi]))
     best_sites: list[int] | None = None
-    while lo < hi:
+    while lo < hi and time.perf_counter() < deadline:
         mid = (lo + hi) // 2
         cov = rows_at(values[mid])
         if cov.shape[0] and np.any(np.diff(cov.indptr) == 0):

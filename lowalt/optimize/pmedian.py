@@ -109,22 +109,67 @@ def solve_pmedian(
     var_ub = np.ones(n_sites + n_z)
     var_ub[forbidden] = 0.0
     integer = np.concatenate([np.ones(n_sites, bool), np.zeros(n_z, bool)])
+    remaining_s = max(time_limit_s - (time.perf_counter() - t0), 0.0)
     out = solve_mip(c, a, lb, ub, var_lb=var_lb, var_ub=var_ub, integer=integer,
-                    time_limit_s=time_limit_s, num_workers=num_workers, seed=seed)
+                    time_limit_s=remaining_s, num_workers=num_workers, seed=seed)
     if out.status == "infeasible":
         raise_unreachable(np.zeros(0, dtype=np.int64), float("inf"),
                           what=f"any {k} allowed sites together (some cell stays unreachable)")
     if out.values is None:
-        return make_result("pmedian", (), float("inf"), out.bound, SolveStatus.UNKNOWN,
-                           time.perf_counter() - t0, mean_time_s=float("inf"))
-    sites = np.nonzero(out.values[:n_sites] > 0.5)[0]
+        # No MIP solution within the budget: the greedy layout comes back instead.
+        sites = _greedy_sites(site_of, dem_pos, w[dem_of] * t, w[demand], n_sites, k, fixed,
+                              forbidden)
+        status = SolveStatus.FEASIBLE
+    else:
+        sites = np.nonzero(out.values[:n_sites] > 0.5)[0]
+        status = {"optimal": SolveStatus.OPTIMAL, "feasible": SolveStatus.FEASIBLE}.get(
+            out.status, SolveStatus.UNKNOWN)
     sub = sp.csc_array(mat[sites][:, demand])
-    best = np.minimum.reduceat(sub.data, sub.indptr[:-1]) if sub.nnz else np.zeros(0)
+    reached = np.diff(sub.indptr) > 0
+    if not reached.all():
+        status = SolveStatus.UNKNOWN
+    best = np.minimum.reduceat(sub.data, sub.indptr[:-1]) if sub.nnz and reached.all() \
+        else np.full(demand.size, np.inf)
     value = float(np.sum(w[demand] * best))
-    status = {"optimal": SolveStatus.OPTIMAL, "feasible": SolveStatus.FEASIBLE}.get(
-        out.status, SolveStatus.UNKNOWN)
-    bound = out.bound if np.isfinite(out.bound) else 0.0
+    bound = out.bound if np.isfinite(out.bound) else 0.0  # p-median times are >= 0
     total_w = float(w.sum())
     return make_result("pmedian", sites, value, min(bound, value), status,
                        time.perf_counter() - t0,
                        mean_time_s=value / total_w if total_w > 0 else 0.0)
+
+
+def _greedy_sites(
+    site_of: np.ndarray,
+    dem_pos: np.ndarray,
+    cost: np.ndarray,
+    w_dem: np.ndarray,
+    n_sites: int,
+    k: int,
+    fixed: np.ndarray,
+    forbidden: np.ndarray,
+) -> np.ndarray:
+    """Greedy p-median: fixed sites, then the site saving the most weighted time, k times.
+
+    An unreached cell costs more than any stored pair (``10 * max + 1`` weight·s per unit
+    weight), so reach comes first. O(pairs) per pick.
+    """
+    big = 10.0 * float(cost.max(initial=0.0)) + 1.0
+    current = big * np.maximum(w_dem, 1e-12)
+    allowed = np.ones(n_sites, dtype=bool)
+    allowed[forbidden] = False
+    chosen: list[int] = []
+
+    def take(j: int) -> None:
+        pick = site_of == j
+        np.minimum.at(current, dem_pos[pick], cost[pick])
+        chosen.append(j)
+        allowed[j] = False
+
+    for j in fixed:
+        take(int(j))
+    while len(chosen) < k and allowed.any():
+        saving = np.bincount(site_of, weights=np.maximum(current[dem_pos] - cost, 0.0),
+                             minlength=n_sites)
+        saving[~allowed] = -1.0
+        take(int(np.argmax(saving)))
+    return np.asarray(sorted(chosen), dtype=np.int64)
