@@ -147,12 +147,19 @@ def solve_backup(
     # cover problem bounds this one too (valid whatever the MIP below returns).
     single_picks, _ = greedy_max_cover(sub, mw, cap, site_major=smaj)
     bound_single = base + max_cover_upper_bound(sub, mw, cap, single_picks, site_major=smaj)
+    def evaluate(chosen: np.ndarray) -> tuple[np.ndarray, float, np.ndarray]:
+        sites = np.union1d(fixed, chosen).astype(np.int64)
+        count = (np.asarray(cov[:, sites].sum(axis=1)).reshape(-1) if sites.size
+                 else np.zeros(n_demand))
+        double = (count >= 2) & (deg >= 2)
+        return sites, float(w[double].sum()), double
+
+    greedy_eval = evaluate(allowed[np.asarray(greedy, dtype=np.int64)])
     if greedy_value >= bound_single * (1 - 1e-12):
-        sites = np.union1d(fixed, allowed[np.asarray(greedy, dtype=np.int64)])
-        return make_result("backup", sites, greedy_value, greedy_value, SolveStatus.OPTIMAL,
-                           time.perf_counter() - t0, mode="budget", greedy_value=greedy_value,
-                           uncovered_demand=np.nonzero(~((cover_counts(
-                               sp.csr_array(cov.T), sites, n_demand) >= 2) & (deg >= 2)))[0])
+        return make_result("backup", greedy_eval[0], greedy_value, greedy_value,
+                           SolveStatus.OPTIMAL, time.perf_counter() - t0, mode="budget",
+                           greedy_value=greedy_value,
+                           uncovered_demand=np.nonzero(~greedy_eval[2])[0])
     m, n = order.size, allowed.size
     local = sp.csr_array(sub, dtype=np.float64)
     hint = np.zeros(n + m)
@@ -171,14 +178,7 @@ def solve_backup(
         seed=seed,
     )
 
-    def evaluate(chosen: np.ndarray) -> tuple[np.ndarray, float, np.ndarray]:
-        sites = np.union1d(fixed, chosen).astype(np.int64)
-        count = (np.asarray(cov[:, sites].sum(axis=1)).reshape(-1) if sites.size
-                 else np.zeros(n_demand))
-        double = (count >= 2) & (deg >= 2)
-        return sites, float(w[double].sum()), double
-
-    sites, value, double = evaluate(allowed[np.asarray(greedy, dtype=np.int64)])
+    sites, value, double = greedy_eval
     status = SolveStatus.FEASIBLE
     if out2.values is not None:
         mip = evaluate(allowed[out2.values[:n] > 0.5])
