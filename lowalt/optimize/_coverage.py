@@ -19,6 +19,7 @@ __all__ = [
     "dominated_columns",
     "dominated_rows",
     "gather_rows",
+    "pick_rows",
     "row_degrees",
 ]
 
@@ -160,6 +161,7 @@ def dominated_columns(
     candidates: NDArray[np.int64],
     weights: NDArray[np.float64] | None = None,
     times: int = 1,
+    exact_rows: NDArray[np.bool_] | None = None,
 ) -> NDArray[np.bool_]:
     """Flag candidate columns whose covered rows are a subset of ``times`` others'.
 
@@ -168,8 +170,10 @@ def dominated_columns(
     ``times`` strongest of those are never dropped themselves, so in a cover where rows
     need up to ``times`` sites, a dropped column can always be swapped for a kept one
     (``times=1``: plain dominance; ``times=2``: backup coverage). For positive weights
-    only the rows with a positive weight count. Returns a mask over ``candidates``; all
-    False when there are too many candidates for the pairwise test.
+    only the rows with a positive weight count. Rows flagged in ``exact_rows`` must be
+    covered exactly once, so there a column is dominated only by columns covering the
+    *same* exact rows (a swap must not cover such a row twice). Returns a mask over
+    ``candidates``; all False when there are too many candidates for the pairwise test.
     """
     sub = cov[:, candidates]
     if weights is not None:
@@ -184,14 +188,26 @@ def dominated_columns(
         (deg[None, :] == deg[:, None]) & (idx[None, :] < idx[:, None])
     )
     s &= stronger
+    if exact_rows is not None and np.any(exact_rows):
+        if weights is not None:
+            msg = "exact_rows cannot be combined with weights"
+            raise ValueError(msg)
+        exact = sp.csr_array(sub[np.nonzero(exact_rows)[0]].T)
+        s_exact = _subset_matrix(exact)
+        if s_exact is None:
+            return np.zeros(candidates.size, dtype=bool)
+        s &= s_exact.T  # the stronger column's exact rows lie within the weaker one's
     return s.sum(axis=1) >= max(int(times), 1)
 
 
-def dominated_rows(cov: sp.csr_array) -> NDArray[np.bool_]:
+def dominated_rows(cov: sp.csr_array, protect: NDArray[np.bool_] | None = None
+                   ) -> NDArray[np.bool_]:
     """Flag set-cover rows implied by another row (a superset of a kept row).
 
     Row a is redundant when some row b has ``sites(b) ⊆ sites(a)``: covering b covers
-    a. Ties (identical rows) keep the lowest index. All False when too many rows.
+    a. Ties (identical rows) keep the lowest index. Rows flagged in ``protect`` (rows
+    with an upper limit on their cover, such as exactly-once rows) are never flagged.
+    All False when too many rows.
     """
     s = _subset_matrix(cov)
     if s is None:
@@ -203,4 +219,18 @@ def dominated_rows(cov: sp.csr_array) -> NDArray[np.bool_]:
         (deg[:, None] == deg[None, :]) & (idx[:, None] < idx[None, :])
     )
     s &= weaker
-    return s.any(axis=0)
+    out = s.any(axis=0)
+    if protect is not None:
+        out &= ~protect
+    return out
+
+
+def pick_rows(rows: NDArray[np.int64], deg: NDArray[np.int64], n: int, rng: np.random.Generator
+              ) -> NDArray[np.int64]:
+    """Pick at most ``n`` of ``rows``: half with the fewest sites, half a seeded sample."""
+    if rows.size <= n:
+        return rows
+    half = n // 2
+    small = rows[np.argsort(deg[rows], kind="stable")[:half]]
+    rest = np.setdiff1d(rows, small, assume_unique=True)
+    return np.concatenate([small, rng.choice(rest, n - half, replace=False)])

@@ -4,12 +4,14 @@ Solve the cover model exactly on a subset of demand rows, check the solution aga
 all rows, add rows it leaves uncovered, repeat. The optimum of a subset is a valid
 lower bound for the full problem, so the loop stops with a proof as soon as a subset
 optimum covers every row (or the bound meets a full-feasible incumbent). Each subset
-is reduced by column dominance and row dominance before it reaches CP-SAT.
+is reduced by column dominance and row dominance before it reaches CP-SAT, and, given
+an LP bound, by its reduced-cost restrictions (``_lpbound``).
 """
 
 from __future__ import annotations
 
 import logging
+import math
 import time
 from dataclasses import dataclass
 
@@ -17,12 +19,21 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
 
-from lowalt.optimize._coverage import dominated_columns, dominated_rows, gather_rows
+from lowalt.optimize._coverage import dominated_columns, dominated_rows, gather_rows, pick_rows
 from lowalt.optimize._localsearch import improve_cover
-from lowalt.optimize._setcover import solve_cover_cpsat
+from lowalt.optimize._lpbound import CoverLP, restriction
+from lowalt.optimize._setcover import CoverOutcome, solve_cover_cpsat
 from lowalt.optimize.greedy import drop_redundant, greedy_max_cover
 
-__all__ = ["BATCH_ROWS", "INITIAL_ROWS", "LazyOutcome", "lazy_min_cover", "pick_rows"]
+__all__ = [
+    "BATCH_ROWS",
+    "INITIAL_ROWS",
+    "LOCAL_SEARCH_SHARE",
+    "LazyOutcome",
+    "heuristic_cover",
+    "lazy_min_cover",
+    "pick_rows",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -49,17 +60,6 @@ class LazyOutcome:
     active_rows: int
 
 
-def pick_rows(rows: NDArray[np.int64], deg: NDArray[np.int64], n: int, rng: np.random.Generator
-              ) -> NDArray[np.int64]:
-    """Pick at most ``n`` of ``rows``: half with the fewest sites, half a seeded sample."""
-    if rows.size <= n:
-        return rows
-    half = n // 2
-    small = rows[np.argsort(deg[rows], kind="stable")[:half]]
-    rest = np.setdiff1d(rows, small, assume_unique=True)
-    return np.concatenate([small, rng.choice(rest, n - half, replace=False)])
-
-
 def _covered(site_major: sp.csr_array, sites: list[int], n_rows: int) -> NDArray[np.bool_]:
     cov = np.zeros(n_rows, dtype=bool)
     if sites:
@@ -72,6 +72,17 @@ def _repair(cov: sp.csr_array, smaj: sp.csr_array, sites: list[int]) -> list[int
     return drop_redundant(cov, chosen, site_major=smaj)
 
 
+def heuristic_cover(cov: sp.csr_array, *, deadline: float, seed: int = 0,
+                    target: int = 0) -> list[int]:
+    """Greedy cover improved by the swap local search (large models) until ``deadline``."""
+    smaj = sp.csr_array(cov.T)
+    best = _repair(cov, smaj, [])
+    if len(best) > max(target, 1) and cov.nnz >= LOCAL_SEARCH_MIN_NNZ:
+        best = improve_cover(cov, best, site_major=smaj, target=target, deadline=deadline,
+                             seed=seed)
+    return best
+
+
 def lazy_min_cover(
     cov: sp.csr_array,
     *,
@@ -81,6 +92,8 @@ def lazy_min_cover(
     deadline: float,
     seed: int = 0,
     num_workers: int = 1,
+    lp: CoverLP | None = None,
+    local_search: bool = True,
 ) -> LazyOutcome:
     """Minimum set cover of every row of ``cov`` (rows × sites), or a cover of size ≤ cap.
 
@@ -97,6 +110,13 @@ def lazy_min_cover(
         A known lower bound.
     deadline
         ``time.perf_counter()`` value at which to stop.
+    lp
+        An LP bound of ``cov`` (see ``_lpbound``): raises ``lower``, adds the rows its
+        dual uses to the first subset, and restricts every subset model by reduced
+        costs (sites that no cover within the limit can use, rows such a cover must
+        cover exactly once).
+    local_search
+        Run the swap local search on the starting cover first (large models only).
     """
     n_rows = cov.shape[0]
     smaj = sp.csr_array(cov.T)
@@ -104,7 +124,12 @@ def lazy_min_cover(
     rng = np.random.default_rng(seed)
     best = list(incumbent) if incumbent is not None else _repair(cov, smaj, [])
     lb = lower
-    if len(best) > max(lb, 1 if cap is None else cap) and cov.nnz >= LOCAL_SEARCH_MIN_NNZ:
+    if lp is not None:
+        lb = max(lb, math.ceil(lp.bound))
+    if cap is not None and lb > cap:
+        return LazyOutcome("infeasible", best, len(best), lb, 0, 0)
+    if (local_search and len(best) > max(lb, 1 if cap is None else cap)
+            and cov.nnz >= LOCAL_SEARCH_MIN_NNZ):
         # Weighted swap local search: greedy covers are far from optimal on these
         # geometric instances (50k × 2k: greedy 29, search 20, optimum 16).
         now = time.perf_counter()
@@ -114,7 +139,11 @@ def lazy_min_cover(
     ub = len(best)
     if cap is not None and ub <= cap:
         return LazyOutcome("feasible", best, ub, lb, 0, 0)
+    if cap is None and lb >= ub:
+        return LazyOutcome("optimal", best, ub, ub, 0, 0)
     active = pick_rows(np.arange(n_rows), deg, INITIAL_ROWS, rng)
+    if lp is not None:
+        active = np.union1d(active, np.nonzero(lp.y > 0)[0])
     hint_sites: list[int] = best
     it = 0
     while True:
@@ -124,17 +153,28 @@ def lazy_min_cover(
             break
         sub = cov[active]
         cand = np.unique(sub.indices).astype(np.int64)
-        cand = cand[~dominated_columns(sub, cand)]
+        exact = None
+        if lp is not None:
+            limit = restriction(lp, cap if cap is not None else ub - 1)
+            cand = cand[limit.allowed_sites[cand]]
+            exact = limit.exact_rows[active]
+        cand = cand[~dominated_columns(sub, cand, exact_rows=exact)]
         local = sub[:, cand]
-        local = local[~dominated_rows(local)]
+        keep = ~dominated_rows(local, protect=exact)
+        local = local[keep]
+        if exact is not None:
+            exact = exact[keep]
         pos = np.searchsorted(cand, hint_sites)
         ok = (pos < cand.size) & (cand[np.minimum(pos, cand.size - 1)] == hint_sites)
         hint = pos[ok]
-        if cap is not None:
-            out = solve_cover_cpsat(local, lower=lb, upper=cap, hint=hint, feasibility_only=True,
-                                    time_limit_s=remaining, num_workers=num_workers, seed=seed)
+        if np.any(np.diff(local.indptr) == 0):  # a row no allowed site reaches
+            out = CoverOutcome("infeasible", np.zeros(0, dtype=np.int64), 0, lb, 0.0)
+        elif cap is not None:
+            out = solve_cover_cpsat(local, exact=exact, lower=lb, upper=cap, hint=hint,
+                                    feasibility_only=True, time_limit_s=remaining,
+                                    num_workers=num_workers, seed=seed)
         else:
-            out = solve_cover_cpsat(local, lower=lb, upper=ub - 1, hint=hint,
+            out = solve_cover_cpsat(local, exact=exact, lower=lb, upper=ub - 1, hint=hint,
                                     time_limit_s=remaining, num_workers=num_workers, seed=seed)
         logger.debug("lazy it %d: %d rows -> %s, %d cols: %s value %d bound %d (%.2fs)",
                      it, active.size, local.shape, cand.size, out.status, out.value,

@@ -12,6 +12,7 @@ import math
 import threading
 import time
 from dataclasses import dataclass
+from typing import TypedDict, Unpack
 
 import numpy as np
 import scipy.sparse as sp
@@ -35,7 +36,13 @@ limit on a 43k-row MCLP model); a timer thread calls math_opt's solve interrupte
 MIN_SOLVE_S = 0.05
 """Below this many seconds left after building, the solver is not started at all."""
 
-__all__ = ["MipOutcome", "solve_mip"]
+__all__ = [
+    "MipOutcome",
+    "ModelOptions",
+    "build_proto",
+    "run_solver",
+    "solve_mip",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -64,7 +71,25 @@ def _solve(proto, stype, params, model_params, interrupter):
     )
 
 
-def solve_mip(
+def run_solver(
+    proto: model_pb2.ModelProto,
+    stype: int,
+    params: parameters_pb2.SolveParametersProto,
+    model_params: model_parameters_pb2.ModelSolveParametersProto,
+    time_limit_s: float,
+) -> result_pb2.SolveResultProto:
+    """Solve ``proto`` with math_opt, interrupting it ``GRACE_S`` after ``time_limit_s``."""
+    interrupter = PySolveInterrupter()
+    timer = threading.Timer(max(time_limit_s, 0.0) + GRACE_S, interrupter.interrupt)
+    timer.daemon = True
+    timer.start()
+    try:
+        return _solve(proto, stype, params, model_params, interrupter)
+    finally:
+        timer.cancel()
+
+
+def build_proto(
     c: NDArray[np.float64],
     a: sp.csr_array,
     row_lb: NDArray[np.float64],
@@ -75,19 +100,12 @@ def solve_mip(
     integer: NDArray[np.bool_] | None = None,
     maximize: bool = False,
     offset: float = 0.0,
-    hint: NDArray[np.float64] | None = None,
-    time_limit_s: float = 60.0,
-    num_workers: int = 2,
-    seed: int = 0,
-    solver: str = "highs",
-) -> MipOutcome:
-    """Solve ``min/max c·x + offset`` s.t. ``row_lb <= A x <= row_ub``, bounds, integrality.
+) -> model_pb2.ModelProto:
+    """Write ``min/max c·x + offset`` s.t. ``row_lb <= A x <= row_ub`` into a ``ModelProto``.
 
-    ``solver`` is ``"highs"`` (MIP or LP) or ``"glop"`` (LP only). ``time_limit_s`` (s)
-    covers the whole call: the time spent building the model is deducted from the
-    solver's limit, and the solve is interrupted ``GRACE_S`` after that.
+    Variables have ids ``0..n-1`` and constraints ``0..m-1`` (rows of ``a``); default
+    variable bounds are [0, 1], continuous.
     """
-    t_start = time.perf_counter()
     n = c.size
     m = a.shape[0]
     proto = model_pb2.ModelProto()
@@ -113,7 +131,43 @@ def solve_mip(
     mat.row_ids.extend(np.repeat(np.arange(m, dtype=np.int64), np.diff(csr.indptr)))
     mat.column_ids.extend(csr.indices.astype(np.int64))
     mat.coefficients.extend(csr.data)
+    return proto
 
+
+class ModelOptions(TypedDict, total=False):
+    """Optional parts of a model, as ``build_proto`` takes them."""
+
+    var_lb: NDArray[np.float64] | None
+    var_ub: NDArray[np.float64] | None
+    integer: NDArray[np.bool_] | None
+    maximize: bool
+    offset: float
+
+
+def solve_mip(
+    c: NDArray[np.float64],
+    a: sp.csr_array,
+    row_lb: NDArray[np.float64],
+    row_ub: NDArray[np.float64],
+    *,
+    hint: NDArray[np.float64] | None = None,
+    time_limit_s: float = 60.0,
+    num_workers: int = 2,
+    seed: int = 0,
+    solver: str = "highs",
+    **options: Unpack[ModelOptions],
+) -> MipOutcome:
+    """Solve ``min/max c·x + offset`` s.t. ``row_lb <= A x <= row_ub``, bounds, integrality.
+
+    ``solver`` is ``"highs"`` (MIP or LP) or ``"glop"`` (LP only). ``time_limit_s`` (s)
+    covers the whole call: the time spent building the model is deducted from the
+    solver's limit, and the solve is interrupted ``GRACE_S`` after that. ``options``
+    (``var_lb``, ``var_ub``, ``integer``, ``maximize``, ``offset``) go to ``build_proto``.
+    """
+    t_start = time.perf_counter()
+    n = c.size
+    ids = np.arange(n, dtype=np.int64)
+    proto = build_proto(c, a, row_lb, row_ub, **options)
     # The limit covers the whole call: what building the model took is deducted.
     time_limit_s = max(time_limit_s - (time.perf_counter() - t_start), 0.0)
     if time_limit_s < MIN_SOLVE_S:
@@ -134,14 +188,7 @@ def solve_mip(
     stype = (
         parameters_pb2.SOLVER_TYPE_HIGHS if solver == "highs" else parameters_pb2.SOLVER_TYPE_GLOP
     )
-    interrupter = PySolveInterrupter()
-    timer = threading.Timer(max(time_limit_s, 0.0) + GRACE_S, interrupter.interrupt)
-    timer.daemon = True
-    timer.start()
-    try:
-        res: result_pb2.SolveResultProto = _solve(proto, stype, params, model_params, interrupter)
-    finally:
-        timer.cancel()
+    res = run_solver(proto, stype, params, model_params, time_limit_s)
     reason = res.termination.reason
     tr = result_pb2
     values = None

@@ -40,6 +40,7 @@ def solve_cover_cpsat(
     local: sp.csr_array,
     *,
     demand: NDArray[np.int64] | None = None,
+    exact: NDArray[np.bool_] | None = None,
     lower: int = 0,
     upper: int | None = None,
     hint: NDArray[np.int64] | None = None,
@@ -56,6 +57,8 @@ def solve_cover_cpsat(
         Boolean rows × columns coverage of the subproblem.
     demand
         Cover requirement ``b_i`` per row (default 1; 2 for backup coverage).
+    exact
+        Rows that must be covered exactly ``b_i`` times (LP reduced-cost restrictions).
     lower, upper
         Known bounds on the optimum, added as constraints (``upper`` inclusive).
     hint
@@ -63,9 +66,13 @@ def solve_cover_cpsat(
     feasibility_only
         Stop at the first solution with at most ``upper`` columns (no objective).
     time_limit_s, num_workers, seed
-        CP-SAT parameters. One worker with ``linearization_level = 2`` is measurably the
-        best setting on covering models (see the module notes in ``lscp``); with more
-        workers the ``max_lp`` subsolver is added so a bound is still produced.
+        CP-SAT parameters. One worker with ``linearization_level = 2`` was measured
+        best for decisions (p-center probes, refutations); LSCP minimises with 2, where
+        the LNS workers find the covers (see ``solve_lscp``). With more
+        workers the ``max_lp`` subsolver is added so a bound is still produced, and
+        the LP-guided RINS/RENS neighbourhoods are left out: on covering models they printed
+        "Infeasible LNS solution!" dumps to stderr (a known CP-SAT defect, e.g.
+        google/or-tools#4099).
     """
     t0 = time.perf_counter()
     n_rows, n_cols = local.shape
@@ -75,7 +82,12 @@ def solve_cover_cpsat(
     for i in range(n_rows):
         cols = local.indices[local.indptr[i] : local.indptr[i + 1]]
         lits = [x[j] for j in cols]
-        if req[i] <= 1:
+        if exact is not None and exact[i]:
+            if req[i] <= 1:
+                model.add_exactly_one(lits)
+            else:
+                model.add(sum(lits) == int(req[i]))
+        elif req[i] <= 1:
             model.add_bool_or(lits)
         else:
             model.add(sum(lits) >= int(req[i]))
@@ -98,6 +110,7 @@ def solve_cover_cpsat(
     p.linearization_level = 2
     if num_workers > 1:
         p.subsolvers.append("max_lp")
+        p.use_rins_lns = False
     code = solver.solve(model)
     wall = time.perf_counter() - t0
     if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):

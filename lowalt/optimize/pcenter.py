@@ -20,9 +20,12 @@ Symbol                Meaning
 Method: the optimum is one of the distinct stored times, so the solver bisects over
 the sorted distinct values :math:`r` (no scaling, no rounding error). Each probe asks
 "is there a cover of all cells within :math:`r` using at most :math:`k` sites?" and is
-answered by lazy row generation with CP-SAT (a probe that times out is *unknown*,
-never infeasible). The search interval starts at
-:math:`[\max_i \min_j t_{ji},\ \text{greedy upper bound}]`.
+answered first by the covering LP (a bound above :math:`k` refutes it at once), then by
+lazy row generation with CP-SAT under the LP's reduced-cost restrictions (a probe that
+times out is *unknown*, never infeasible). A feasible probe lowers the upper bound to
+the worst time of the cover it found. Below an undecided probe the bisection goes on
+with LP refutations only, which keeps raising the proven bound. The search interval
+starts at :math:`[\max_i \min_j t_{ji},\ \text{greedy upper bound}]`.
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ from numpy.typing import ArrayLike, NDArray
 from lowalt.optimize._common import raise_unreachable, rows_covered_by
 from lowalt.optimize._coverage import coverage_rows, dedupe_rows
 from lowalt.optimize._lazy import lazy_min_cover
+from lowalt.optimize._lpbound import cover_lp
 from lowalt.optimize._matrix import TimeMatrix, as_site_set, as_time_matrix, as_weights
 from lowalt.optimize.greedy import greedy_cover
 from lowalt.optimize.result import PlacementResult, SolveStatus, make_result
@@ -45,6 +49,12 @@ from lowalt.optimize.result import PlacementResult, SolveStatus, make_result
 __all__ = ["solve_pcenter", "worst_response_time"]
 
 logger = logging.getLogger(__name__)
+
+LP_PROBE_SHARE = 0.25
+"""Most of the remaining budget one probe's LP bound may take."""
+PROBE_SHARE = 0.6
+"""Most of the remaining budget one exact probe may take (the rest keeps raising the
+lower bound with LP refutations below an undecided probe)."""
 
 
 def worst_response_time(
@@ -60,6 +70,29 @@ def worst_response_time(
         return float("inf")
     best = np.minimum.reduceat(sub.data, sub.indptr[:-1])
     return float(best.max())
+
+
+def _probe(cov: sp.csr_array, cap: int, deadline: float, seed: int, lp_only: bool
+           ) -> tuple[str, list[int]]:
+    """Decide "can ``cap`` sites cover every row of ``cov``?".
+
+    The covering LP comes first: a bound above ``cap`` refutes the probe at once
+    ("infeasible (LP)"). Otherwise lazy row generation decides it with the LP's
+    reduced-cost restrictions, within ``PROBE_SHARE`` of the remaining time; with
+    ``lp_only`` the probe stops after the LP ("unknown").
+    """
+    if cov.shape[0] == 0:
+        return "feasible", []
+    now = time.perf_counter()
+    lp = cover_lp(cov, deadline=now + LP_PROBE_SHARE * max(deadline - now, 0.0), seed=seed)
+    if lp is not None and lp.bound > cap:
+        return "infeasible (LP)", []
+    if lp_only:
+        return "unknown", []
+    now = time.perf_counter()
+    out = lazy_min_cover(cov, cap=cap, lp=lp, seed=seed,
+                         deadline=now + PROBE_SHARE * max(deadline - now, 0.0))
+    return out.status, out.sites
 
 
 def solve_pcenter(
@@ -92,7 +125,8 @@ def solve_pcenter(
     -------
     PlacementResult
         ``objective`` = worst response time of the chosen sites (s); ``bound`` = proven
-        lower bound (s). Extras: ``probes`` (list of ``(time_s, outcome)``).
+        lower bound (s). Extras: ``probes`` (list of ``(time_s, outcome)``, outcome
+        one of ``feasible``, ``infeasible``, ``infeasible (LP)``, ``unknown``).
 
     Raises
     ------
@@ -167,8 +201,8 @@ def solve_pcenter(
     ub = hi  # index of a proven-feasible value
     lb = 0  # every value below index lb is proven infeasible
     logger.info("pcenter: %d distinct values, greedy ub %.3f", values.size, values[ub])
-    undecided: list[int] = []
     lo, hi = lb, ub
+    lp_only = False  # after an undecided probe: only cheap LP refutations below it
     while lo < hi and time.perf_counter() < deadline:
         mid = (lo + hi) // 2
         cov = rows_at(values[mid])
@@ -176,18 +210,19 @@ def solve_pcenter(
             probes.append((float(values[mid]), "infeasible"))
             lo = lb = mid + 1
             continue
-        out = lazy_min_cover(cov, cap=cap, deadline=deadline, seed=seed) if cov.shape[0] \
-            else None
-        status = "feasible" if out is None else out.status
+        status, sites = _probe(cov, cap, deadline, seed, lp_only)
         probes.append((float(values[mid]), status))
         if status == "feasible":
-            hi = ub = mid
-            best_sites = [] if out is None else out.sites
-        elif status == "infeasible":
+            best_sites = sites
+            # The cover's own worst time may lie well below the probe value.
+            worst = worst_response_time(sub_mat, np.union1d(fixed_local, sites),
+                                        np.arange(demand_idx.size))
+            hi = ub = min(mid, int(np.searchsorted(values, worst)))
+        elif status.startswith("infeasible"):
             lo = lb = mid + 1
         else:
-            undecided.append(mid)
-            break
+            hi = mid  # undecided: keep raising the lower bound below it
+            lp_only = True
     sites = np.union1d(fixed, allowed[np.asarray(best_sites, dtype=np.int64)])
     objective = worst_response_time(sub_mat, np.searchsorted(allowed, sites),
                                     np.arange(demand_idx.size))

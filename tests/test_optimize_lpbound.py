@@ -1,0 +1,204 @@
+"""LP bounds for set covering and their reduced-cost restrictions, against brute force."""
+
+from __future__ import annotations
+
+import itertools
+import math
+import time
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from scipy.optimize import linprog
+
+from lowalt.optimize import SolveStatus, _lpbound, solve_lscp, solve_pcenter
+from lowalt.optimize import lscp as lscp_module
+from lowalt.optimize._coverage import dominated_columns, dominated_rows
+from lowalt.optimize._lazy import lazy_min_cover
+from lowalt.optimize._lpbound import cover_lp, restriction
+
+from .test_optimize_bounds import geometric, random_cov
+
+
+def all_covers(cov: sp.csr_array, cap: int) -> list[tuple[int, ...]]:
+    """Every set of at most ``cap`` sites covering every row (brute force)."""
+    dense = cov.toarray()
+    n = dense.shape[1]
+    out = []
+    for size in range(1, cap + 1):
+        for combo in itertools.combinations(range(n), size):
+            if dense[:, list(combo)].any(axis=1).all():
+                out.append(combo)
+    return out
+
+
+def min_cover(cov: sp.csr_array) -> int:
+    dense = cov.toarray()
+    n = dense.shape[1]
+    for size in range(1, n + 1):
+        for combo in itertools.combinations(range(n), size):
+            if dense[:, list(combo)].any(axis=1).all():
+                return size
+    raise AssertionError("no cover")
+
+
+def lp_value(cov: sp.csr_array) -> float:
+    m, n = cov.shape
+    res = linprog(np.ones(n), A_ub=-cov.toarray().astype(float), b_ub=-np.ones(m),
+                  bounds=(0, None), method="highs")
+    assert res.status == 0
+    return float(res.fun)
+
+
+def far() -> float:
+    return time.perf_counter() + 60.0
+
+
+@pytest.mark.parametrize("seed", range(25))
+def test_lp_bound_is_a_feasible_dual_below_the_optimum(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    cov = random_cov(rng, int(rng.integers(8, 30)), int(rng.integers(5, 11)), p=0.25)
+    lp = cover_lp(cov, deadline=far())
+    assert lp is not None and lp.optimal
+    colsum = sp.csr_array(cov, dtype=float).T @ lp.y
+    assert np.all(lp.y >= 0) and np.all(colsum <= 1.0 + 1e-12)
+    assert lp.bound <= lp.y.sum() + 1e-12
+    assert lp.bound == pytest.approx(lp_value(cov), abs=1e-6)
+    assert lp.bound <= min_cover(cov)
+    assert np.allclose(lp.reduced, np.maximum(1.0 - colsum, 0.0))
+
+
+def test_row_generation_reaches_the_full_lp(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_lpbound, "LP_INITIAL_ROWS", 6)
+    monkeypatch.setattr(_lpbound, "LP_BATCH_ROWS", 4)
+    monkeypatch.setattr(_lpbound, "PURGE_MIN_ROWS", 2)
+    t = geometric(400, 40, seed=3)
+    cov = sp.csr_array(t.T <= 300.0)
+    lp = cover_lp(cov, deadline=far())
+    assert lp is not None and lp.optimal and lp.rounds > 2
+    assert lp.bound == pytest.approx(lp_value(cov), abs=1e-6)
+
+
+def test_lp_bound_at_an_expired_deadline_is_none() -> None:
+    cov = random_cov(np.random.default_rng(0), 20, 8)
+    assert cover_lp(cov, deadline=time.perf_counter() - 1.0) is None
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_every_small_cover_obeys_the_reduced_cost_restrictions(seed: int) -> None:
+    """Soundness: each cover of ≤ cap sites uses allowed sites and covers exact rows once."""
+    rng = np.random.default_rng(100 + seed)
+    cov = random_cov(rng, int(rng.integers(6, 25)), int(rng.integers(5, 10)), p=0.3)
+    lp = cover_lp(cov, deadline=far())
+    assert lp is not None
+    opt = min_cover(cov)
+    dense = cov.toarray()
+    for cap in range(max(math.ceil(lp.bound), 1), opt + 2):
+        r = restriction(lp, cap)
+        covers = all_covers(cov, cap)
+        assert r.impossible == (cap < lp.bound)
+        if r.impossible:
+            assert not covers
+            continue
+        for combo in covers:
+            assert r.allowed_sites[list(combo)].all()
+            assert np.all(dense[r.exact_rows][:, list(combo)].sum(axis=1) == 1)
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_dominance_under_exact_rows_keeps_a_restricted_cover(seed: int) -> None:
+    """Dropping dominated columns never loses every cover meeting the exact-row limits."""
+    rng = np.random.default_rng(300 + seed)
+    cov = random_cov(rng, int(rng.integers(6, 16)), int(rng.integers(5, 10)), p=0.35)
+    exact = rng.random(cov.shape[0]) < 0.4
+    dense = cov.toarray()
+    n = dense.shape[1]
+
+    def ok(cols: list[int]) -> bool:
+        cnt = dense[:, cols].sum(axis=1)
+        return bool(np.all(cnt >= 1) and np.all(cnt[exact] == 1))
+
+    keep = np.nonzero(~dominated_columns(cov, np.arange(n), exact_rows=exact))[0]
+
+    def smallest(cols: np.ndarray) -> int | None:
+        for size in range(1, cols.size + 1):
+            if any(ok([int(cols[i]) for i in c])
+                   for c in itertools.combinations(range(cols.size), size)):
+                return size
+        return None
+
+    # The smallest restricted cover survives dominance with its size.
+    assert smallest(keep) == smallest(np.arange(n))
+    protected = dominated_rows(cov, protect=exact)
+    assert not np.any(protected & exact)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_lazy_cover_with_the_lp_matches_brute_force(seed: int) -> None:
+    rng = np.random.default_rng(500 + seed)
+    t = geometric(60, 14, seed=500 + seed)
+    cov = sp.csr_array(t.T <= 300.0)
+    cov = cov[np.diff(cov.indptr) > 0]
+    opt = min_cover(cov)
+    lp = cover_lp(cov, deadline=far())
+    out = lazy_min_cover(cov, lp=lp, deadline=far(), seed=int(rng.integers(100)))
+    assert out.status == "optimal" and out.value == opt
+    for cap in (opt - 1, opt):
+        dec = lazy_min_cover(cov, cap=cap, lp=lp, deadline=far())
+        assert dec.status == ("feasible" if cap >= opt else "infeasible")
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_lscp_with_the_lp_matches_brute_force(seed: int, monkeypatch: pytest.MonkeyPatch
+                                              ) -> None:
+    monkeypatch.setattr(lscp_module, "LP_MIN_NNZ", 0)  # small models normally skip the LP
+    t = geometric(300, 16, seed=40 + seed)
+    t = t[:, (t <= 300.0).any(axis=0)]
+    res = solve_lscp(t, 300.0, fixed_sites=[0], time_limit_s=30)
+    cov = sp.csr_array(t.T <= 300.0)
+    cov = cov[np.diff(cov.indptr) > 0]
+    assert res.status is SolveStatus.OPTIMAL
+    # Brute force with site 0 forced open.
+    rest = cov[np.nonzero(~cov[:, [0]].toarray().ravel())[0]]
+    assert res.objective == 1 + (min_cover(rest) if rest.shape[0] else 0)
+    lp_bound = res.extras["lp_bound"]
+    assert lp_bound is not None and 1.0 < lp_bound <= res.objective
+    assert math.ceil(lp_bound - 1e-9) + res.extras["refuted"] <= res.objective
+
+
+def test_lscp_skips_the_lp_on_small_models() -> None:
+    t = geometric(200, 20, seed=1)
+    res = solve_lscp(t[:, (t <= 300.0).any(axis=0)], 300.0, time_limit_s=30)
+    assert res.status is SolveStatus.OPTIMAL and res.extras["lp_bound"] is None
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_pcenter_lp_screening_keeps_the_optimum(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    t = rng.uniform(10, 400, (9, 16))
+    k = 3
+    best = min(t[list(c)].min(axis=0).max() for c in itertools.combinations(range(9), k))
+    res = solve_pcenter(t, k, time_limit_s=30)
+    assert res.status is SolveStatus.OPTIMAL
+    assert res.objective == pytest.approx(best)
+    for value, outcome in res.extras["probes"]:  # every refuted probe lies below the optimum
+        assert (value < best - 1e-9) == outcome.startswith("infeasible")
+
+
+def test_pcenter_probes_are_refuted_by_the_lp() -> None:
+    t = np.random.default_rng(2).uniform(10, 400, (9, 16))
+    res = solve_pcenter(t, 3, time_limit_s=30)
+    assert any(p[1] == "infeasible (LP)" for p in res.extras["probes"])
+
+
+def test_lscp_refutes_odd_cycles_the_lp_cannot(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two 5-cycles: LP 5 (y = ½ on every cell), optimum 6; the refutation proves 6."""
+    monkeypatch.setattr(lscp_module, "LP_MIN_NNZ", 0)
+    t = np.full((10, 10), np.inf)
+    for c in range(2):
+        for j in range(5):
+            t[5 * c + j, [5 * c + j, 5 * c + (j + 1) % 5]] = 100.0
+    res = solve_lscp(t, 300.0, time_limit_s=30)
+    assert res.status is SolveStatus.OPTIMAL and res.objective == 6
+    assert res.extras["lp_bound"] == pytest.approx(5.0, abs=1e-6)
+    assert res.extras["refuted"] == 1
