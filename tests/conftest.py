@@ -43,14 +43,29 @@ def write_fc(path: Path, features: list[dict[str, Any]]) -> Path:
     return path
 
 
-@pytest.fixture
-def tiny_world(tmp_path: Path):
-    """A 2.1 x 2.1 km square (21 x 21 cells of 100 m), one dock at its centre.
+TINY_OPTIMIZE: dict[str, Any] = {
+    "candidate_spacing_m": 300,
+    "demand_spacing_m": 200,
+    "min_docks": True,
+    "best_worst_case_k": 2,
+    "backup_k": 4,
+    "drones": {"total": 3, "busy_probability": 0.2, "max_per_dock": 3},
+    "tradeoff_k": [1, 2],
+    "time_limit_s": 20,
+}
+"""An optimize section that asks every placement question of the tiny world."""
 
-    Returns a function that writes a scenario with dotted-key overrides and returns its path.
+
+def tiny_scenario(folder: Path, overrides: dict[str, Any] | None = None,
+                  name: str = "tiny.yaml") -> Path:
+    """Write the tiny world into ``folder``: a 2.1 x 2.1 km square, one dock at its centre.
+
+    ``overrides`` maps dotted keys (``"guarantee.target_s"``) to values (``_DELETE``
+    removes the key). Returns the scenario path.
     """
+    folder.mkdir(parents=True, exist_ok=True)
     write_fc(
-        tmp_path / "zone.geojson",
+        folder / "zone.geojson",
         [
             square_feature(
                 -1050, -1050, 1050, 1050, name="tiny", provenance="modeled", source="test"
@@ -58,38 +73,47 @@ def tiny_world(tmp_path: Path):
         ],
     )
     dock_lon, dock_lat = metric_to_lonlat(0, 0)
+    doc: dict[str, Any] = {
+        "name": "tiny",
+        "area": {"boundary_file": "zone.geojson"},
+        "aircraft": {
+            "cruise_speed_mps": 10,
+            "climb_rate_mps": 5,
+            "descent_rate_mps": 5,
+            "launch_delay_s": 10,
+            "cruise_altitude_m": 50,
+        },
+        "docks": {
+            "layout": "listed",
+            "sites": [{"name": "centre", "lat": dock_lat, "lon": dock_lon, "drones": 2}],
+        },
+        "demand": {"grid_spacing_m": 100},
+        "guarantee": {"target_s": 300},
+        "wind": {"design_speed_mps": 5, "directions": 8},
+    }
+    for key, value in (overrides or {}).items():
+        node = doc
+        parts = key.split(".")
+        for p in parts[:-1]:
+            node = node.setdefault(p, {})
+        if value is _DELETE:
+            node.pop(parts[-1], None)
+        else:
+            node[parts[-1]] = value
+    path = folder / name
+    path.write_text(yaml.safe_dump(doc, sort_keys=False))
+    return path
+
+
+@pytest.fixture
+def tiny_world(tmp_path: Path):
+    """The tiny world (``tiny_scenario``) in ``tmp_path``.
+
+    Returns a function that writes a scenario with dotted-key overrides and returns its path.
+    """
 
     def make(overrides: dict[str, Any] | None = None, name: str = "tiny.yaml") -> Path:
-        doc: dict[str, Any] = {
-            "name": "tiny",
-            "area": {"boundary_file": "zone.geojson"},
-            "aircraft": {
-                "cruise_speed_mps": 10,
-                "climb_rate_mps": 5,
-                "descent_rate_mps": 5,
-                "launch_delay_s": 10,
-                "cruise_altitude_m": 50,
-            },
-            "docks": {
-                "layout": "listed",
-                "sites": [{"name": "centre", "lat": dock_lat, "lon": dock_lon, "drones": 2}],
-            },
-            "demand": {"grid_spacing_m": 100},
-            "guarantee": {"target_s": 300},
-            "wind": {"design_speed_mps": 5, "directions": 8},
-        }
-        for key, value in (overrides or {}).items():
-            node = doc
-            parts = key.split(".")
-            for p in parts[:-1]:
-                node = node.setdefault(p, {})
-            if value is _DELETE:
-                node.pop(parts[-1], None)
-            else:
-                node[parts[-1]] = value
-        p = tmp_path / name
-        p.write_text(yaml.safe_dump(doc, sort_keys=False))
-        return p
+        return tiny_scenario(tmp_path, overrides, name)
 
     return make
 

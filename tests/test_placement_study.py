@@ -9,17 +9,9 @@ from lowalt.cli import main
 from lowalt.pipeline import prepare
 from lowalt.scenario import load_scenario
 from lowalt.study_placement import run_placement
+from tests.conftest import TINY_OPTIMIZE
 
-OPT = {
-    "candidate_spacing_m": 300,
-    "demand_spacing_m": 200,
-    "min_docks": True,
-    "best_worst_case_k": 2,
-    "backup_k": 4,
-    "drones": {"total": 3, "busy_probability": 0.2, "max_per_dock": 3},
-    "tradeoff_k": [1, 2],
-    "time_limit_s": 20,
-}
+OPT = TINY_OPTIMIZE
 
 
 def test_tiny_placement_answers(tiny_world) -> None:

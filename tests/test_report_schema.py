@@ -20,7 +20,7 @@ import yaml
 
 from lowalt import report_schema as rs
 from lowalt.cli import main
-from tests.conftest import REPO, metric_to_lonlat, square_feature, write_fc
+from tests.conftest import REPO, TINY_OPTIMIZE, tiny_scenario
 from tests.test_studies import OSM
 
 jsonschema = pytest.importorskip("jsonschema")
@@ -115,46 +115,13 @@ def test_version_and_kinds() -> None:
 
 # --- real reports ------------------------------------------------------------------------------
 
-_OPTIMIZE = {
-    "candidate_spacing_m": 300,
-    "demand_spacing_m": 200,
-    "min_docks": True,
-    "best_worst_case_k": 2,
-    "backup_k": 4,
-    "drones": {"total": 3, "busy_probability": 0.2, "max_per_dock": 3},
-    "tradeoff_k": [1, 2],
-    "time_limit_s": 5,
-}
+_OPTIMIZE = {**TINY_OPTIMIZE, "time_limit_s": 5}
 
 
 def _tiny(folder: Path, name: str, **extra: Any) -> Path:
-    """A 2.1 km square world with one dock (as tests/conftest.py's ``tiny_world``)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    zone = square_feature(-1050, -1050, 1050, 1050, name="tiny", provenance="modeled", source="t")
-    write_fc(folder / "zone.geojson", [zone])
-    lon, lat = metric_to_lonlat(0, 0)
-    doc: dict[str, Any] = {
-        "name": name,
-        "area": {"boundary_file": "zone.geojson"},
-        "aircraft": {
-            "cruise_speed_mps": 10,
-            "climb_rate_mps": 5,
-            "descent_rate_mps": 5,
-            "launch_delay_s": 10,
-            "cruise_altitude_m": 50,
-        },
-        "docks": {
-            "layout": "listed",
-            "sites": [{"name": "centre", "lat": lat, "lon": lon, "drones": 2}],
-        },
-        "demand": {"grid_spacing_m": 100},
-        "guarantee": {"target_s": 130},
-        "wind": {"design_speed_mps": 5, "directions": 8},
-        **extra,
-    }
-    path = folder / f"{name}.yaml"
-    path.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
-    return path
+    """The tiny world (tests/conftest.py) at a 130 s target, with top-level ``extra`` keys."""
+    return tiny_scenario(folder, {"name": name, "guarantee.target_s": 130, **extra},
+                         f"{name}.yaml")
 
 
 def _tiny_corridor(folder: Path) -> Path:
