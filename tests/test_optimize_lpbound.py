@@ -12,6 +12,7 @@ import scipy.sparse as sp
 from scipy.optimize import linprog
 
 from lowalt.optimize import SolveStatus, _lpbound, solve_lscp, solve_pcenter
+from lowalt.optimize import _lazy as lazy_module
 from lowalt.optimize import lscp as lscp_module
 from lowalt.optimize._coverage import dominated_columns, dominated_rows
 from lowalt.optimize._lazy import lazy_min_cover
@@ -202,3 +203,25 @@ def test_lscp_refutes_odd_cycles_the_lp_cannot(monkeypatch: pytest.MonkeyPatch) 
     assert res.status is SolveStatus.OPTIMAL and res.objective == 6
     assert res.extras["lp_bound"] == pytest.approx(5.0, abs=1e-6)
     assert res.extras["refuted"] == 1
+
+
+def test_lazy_cover_passes_the_exact_rows_to_cp_sat(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With a tight LP, the kernel must see the exactly-once rows (they make refutations fast)."""
+    seen: list[int] = []
+    real = lazy_module.solve_cover_cpsat
+
+    def spy(local: sp.csr_array, **kw: object) -> object:
+        exact = kw.get("exact")
+        seen.append(0 if exact is None else int(np.sum(exact)))
+        return real(local, **kw)
+
+    monkeypatch.setattr(lazy_module, "solve_cover_cpsat", spy)
+    t = np.full((10, 10), np.inf)  # two 5-cycles: y = 1/2 everywhere, LP 5
+    for c in range(2):
+        for j in range(5):
+            t[5 * c + j, [5 * c + j, 5 * c + (j + 1) % 5]] = 100.0
+    cov = sp.csr_array(t.T <= 300.0)
+    lp = cover_lp(cov, deadline=far())
+    out = lazy_min_cover(cov, cap=5, lp=lp, deadline=far())
+    assert out.status == "infeasible"
+    assert seen and seen[0] == 10  # slack 0 < y_i = 1/2: every cell covered exactly once

@@ -94,6 +94,7 @@ def lazy_min_cover(
     num_workers: int = 1,
     lp: CoverLP | None = None,
     local_search: bool = True,
+    initial_rows: int = INITIAL_ROWS,
 ) -> LazyOutcome:
     """Minimum set cover of every row of ``cov`` (rows × sites), or a cover of size ≤ cap.
 
@@ -117,6 +118,8 @@ def lazy_min_cover(
         cover exactly once).
     local_search
         Run the swap local search on the starting cover first (large models only).
+    initial_rows
+        Rows in the first subset.
     """
     n_rows = cov.shape[0]
     smaj = sp.csr_array(cov.T)
@@ -141,7 +144,7 @@ def lazy_min_cover(
         return LazyOutcome("feasible", best, ub, lb, 0, 0)
     if cap is None and lb >= ub:
         return LazyOutcome("optimal", best, ub, ub, 0, 0)
-    active = pick_rows(np.arange(n_rows), deg, INITIAL_ROWS, rng)
+    active = pick_rows(np.arange(n_rows), deg, initial_rows, rng)
     if lp is not None:
         active = np.union1d(active, np.nonzero(lp.y > 0)[0])
     hint_sites: list[int] = best

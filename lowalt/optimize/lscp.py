@@ -147,7 +147,8 @@ def solve_lscp(
         if now >= deadline:
             break
         out = lazy_min_cover(sub, cap=lb, incumbent=best, lower=lb, lp=lp, local_search=False,
-                             deadline=now + REFUTE_SHARE * (deadline - now), seed=seed)
+                             initial_rows=0, deadline=now + REFUTE_SHARE * (deadline - now),
+                             seed=seed)
         if out.status == "infeasible":
             lb, refuted = lb + 1, refuted + 1
             continue
