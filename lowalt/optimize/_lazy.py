@@ -72,14 +72,15 @@ def _repair(cov: sp.csr_array, smaj: sp.csr_array, sites: list[int]) -> list[int
     return drop_redundant(cov, chosen, site_major=smaj)
 
 
-def heuristic_cover(cov: sp.csr_array, *, deadline: float, seed: int = 0,
-                    target: int = 0) -> list[int]:
-    """Greedy cover improved by the swap local search (large models) until ``deadline``."""
-    smaj = sp.csr_array(cov.T)
+def heuristic_cover(cov: sp.csr_array, smaj: sp.csr_array, *, deadline: float,
+                    seed: int = 0) -> list[int]:
+    """Greedy cover improved by the swap local search (large models) until ``deadline``.
+
+    ``smaj`` is ``cov`` transposed (site-major), built once by the caller.
+    """
     best = _repair(cov, smaj, [])
-    if len(best) > max(target, 1) and cov.nnz >= LOCAL_SEARCH_MIN_NNZ:
-        best = improve_cover(cov, best, site_major=smaj, target=target, deadline=deadline,
-                             seed=seed)
+    if len(best) > 1 and cov.nnz >= LOCAL_SEARCH_MIN_NNZ:
+        best = improve_cover(cov, best, site_major=smaj, deadline=deadline, seed=seed)
     return best
 
 

@@ -31,7 +31,7 @@ from __future__ import annotations
 import logging
 import math
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import scipy.sparse as sp
@@ -39,7 +39,7 @@ from numpy.typing import NDArray
 from ortools.math_opt import model_parameters_pb2, parameters_pb2
 
 from lowalt.optimize._coverage import dominated_columns, dominated_rows, pick_rows
-from lowalt.optimize._mip import MIN_SOLVE_S, build_proto, run_solver
+from lowalt.optimize._mip import MIN_SOLVE_S, build_proto, run_solver, time_limited
 
 __all__ = ["CoverLP", "Restriction", "cover_lp", "restriction"]
 
@@ -117,9 +117,7 @@ def _glop(local: sp.csr_array, time_limit_s: float
     m, n = local.shape
     proto = build_proto(np.ones(n), local, np.ones(m), np.full(m, math.inf),
                         var_ub=np.full(n, math.inf))
-    params = parameters_pb2.SolveParametersProto()
-    params.time_limit.seconds = int(time_limit_s)
-    params.time_limit.nanos = int((time_limit_s - int(time_limit_s)) * 1e9)
+    params = time_limited(time_limit_s)
     params.lp_algorithm = parameters_pb2.LP_ALGORITHM_DUAL_SIMPLEX
     res = run_solver(proto, parameters_pb2.SOLVER_TYPE_GLOP, params,
                      model_parameters_pb2.ModelSolveParametersProto(), time_limit_s)
@@ -140,7 +138,6 @@ def cover_lp(
     *,
     deadline: float,
     seed: int = 0,
-    initial_rows: NDArray[np.int64] | None = None,
 ) -> CoverLP | None:
     """Bound the minimum cover of every row of ``cov`` by its LP relaxation.
 
@@ -151,9 +148,7 @@ def cover_lp(
     deadline
         ``time.perf_counter()`` value at which to stop (the best bound so far is kept).
     seed
-        Seed of the initial row sample.
-    initial_rows
-        Rows to start from (default: half the least-covered rows, half a sample).
+        Seed of the initial row sample (half the least-covered rows, half a sample).
 
     Returns
     -------
@@ -165,10 +160,7 @@ def cover_lp(
     at = sp.csr_array(a.T)
     deg = np.diff(cov.indptr).astype(np.int64)
     rng = np.random.default_rng(seed)
-    if initial_rows is None:
-        active = np.sort(pick_rows(np.arange(n_rows), deg, LP_INITIAL_ROWS, rng))
-    else:
-        active = np.unique(initial_rows)
+    active = np.sort(pick_rows(np.arange(n_rows), deg, LP_INITIAL_ROWS, rng))
     best: CoverLP | None = None
     rounds = 0
     purged_at = -math.inf
@@ -211,6 +203,4 @@ def cover_lp(
             purged_at = float(x.sum())
         new = violated[np.argsort(lhs[violated], kind="stable")[:LP_BATCH_ROWS]]
         active = np.union1d(active, new)
-    if best is not None and best.rounds != rounds:
-        best = CoverLP(best.bound, best.y, best.reduced, best.optimal, rounds)
-    return best
+    return None if best is None else replace(best, rounds=rounds)

@@ -42,6 +42,7 @@ __all__ = [
     "build_proto",
     "run_solver",
     "solve_mip",
+    "time_limited",
 ]
 
 logger = logging.getLogger(__name__)
@@ -69,6 +70,14 @@ def _solve(proto, stype, params, model_params, interrupter):
         None,
         interrupter,
     )
+
+
+def time_limited(time_limit_s: float) -> parameters_pb2.SolveParametersProto:
+    """Solve parameters with ``time_limit_s`` (seconds) as the solver's time limit."""
+    params = parameters_pb2.SolveParametersProto()
+    params.time_limit.seconds = int(time_limit_s)
+    params.time_limit.nanos = int((time_limit_s - int(time_limit_s)) * 1e9)
+    return params
 
 
 def run_solver(
@@ -173,9 +182,7 @@ def solve_mip(
     if time_limit_s < MIN_SOLVE_S:
         logger.debug("math_opt %s: no time left after building the model", solver)
         return MipOutcome("unknown", None, math.nan, math.nan)
-    params = parameters_pb2.SolveParametersProto()
-    params.time_limit.seconds = int(time_limit_s)
-    params.time_limit.nanos = int((time_limit_s - int(time_limit_s)) * 1e9)
+    params = time_limited(time_limit_s)
     del num_workers  # HiGHS threads are global in math_opt; it runs its default
     params.random_seed = seed
     params.relative_gap_tolerance = 0.0

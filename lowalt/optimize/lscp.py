@@ -177,24 +177,25 @@ def _incumbent_and_lp(
     instead of 25 s one after the other). Until the LP is done the local search restarts
     from its best cover with new seeds (there: 19 sites instead of 20, LP done 1 s later).
     """
+    smaj = sp.csr_array(cov.T)
+    if cov.nnz < LP_MIN_NNZ:
+        return heuristic_cover(cov, smaj, deadline=deadline, seed=seed), None
     now = time.perf_counter()
     remaining = max(deadline - now, 0.0)
-    if cov.nnz < LP_MIN_NNZ:
-        return heuristic_cover(cov, deadline=deadline, seed=seed), None
     ls_deadline = now + LOCAL_SEARCH_SHARE * remaining
     lp_deadline = now + LP_SHARE * remaining
     if num_workers >= 2:
         with ThreadPoolExecutor(max_workers=1) as pool:
             future = pool.submit(cover_lp, cov, deadline=lp_deadline, seed=seed)
-            best = heuristic_cover(cov, deadline=ls_deadline, seed=seed)
+            best = heuristic_cover(cov, smaj, deadline=ls_deadline, seed=seed)
             restart = 0
             while not future.done() and time.perf_counter() < lp_deadline:
                 restart += 1
-                best = improve_cover(cov, best, target=0, seed=seed + restart,
+                best = improve_cover(cov, best, site_major=smaj, seed=seed + restart,
                                      deadline=min(lp_deadline, time.perf_counter() + 3.0))
             lp = future.result()
     else:
-        best = heuristic_cover(cov, deadline=ls_deadline, seed=seed)
+        best = heuristic_cover(cov, smaj, deadline=ls_deadline, seed=seed)
         lp = cover_lp(cov, deadline=max(lp_deadline, time.perf_counter()), seed=seed)
     if lp is not None:
         logger.info("lscp: incumbent %d sites, LP bound %.4f (%d rounds%s)", len(best),
