@@ -14,6 +14,7 @@ from scipy.optimize import linprog
 from lowalt.optimize import SolveStatus, _lpbound, solve_lscp, solve_pcenter
 from lowalt.optimize import _lazy as lazy_module
 from lowalt.optimize import lscp as lscp_module
+from lowalt.optimize import pcenter as pcenter_module
 from lowalt.optimize._coverage import dominated_columns, dominated_rows
 from lowalt.optimize._lazy import lazy_min_cover
 from lowalt.optimize._lpbound import cover_lp, restriction
@@ -190,6 +191,35 @@ def test_pcenter_probes_are_refuted_by_the_lp() -> None:
     t = np.random.default_rng(2).uniform(10, 400, (9, 16))
     res = solve_pcenter(t, 3, time_limit_s=30)
     assert any(p[1] == "infeasible (LP)" for p in res.extras["probes"])
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_pcenter_after_an_undecided_probe_keeps_valid_bounds(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """CP-SAT never answering: the LP still raises the bound and the search lowers the ub."""
+
+    def undecided(cov: sp.csr_array, **_: object) -> lazy_module.LazyOutcome:
+        return lazy_module.LazyOutcome("unknown", [], 0, 0, 1, 0)
+
+    monkeypatch.setattr(pcenter_module, "lazy_min_cover", undecided)
+    rng = np.random.default_rng(seed)
+    t = rng.uniform(10, 400, (10, 40))
+    k = 3
+    best = min(t[list(c)].min(axis=0).max() for c in itertools.combinations(range(10), k))
+    res = solve_pcenter(t, k, time_limit_s=30)
+    outcomes = [o for _, o in res.extras["probes"]]
+    assert "unknown" in outcomes
+    assert res.bound <= best + 1e-9 <= res.objective + 2e-9
+    assert res.objective == pytest.approx(t[list(res.sites)].min(axis=0).max())
+    assert len(res.sites) <= k
+    for value, outcome in res.extras["probes"]:
+        if outcome.startswith("infeasible"):
+            assert value < best - 1e-9
+        if outcome == "feasible":
+            assert value >= best - 1e-9
+    assert res.status is (SolveStatus.OPTIMAL if res.bound >= res.objective
+                          else SolveStatus.FEASIBLE)
 
 
 def test_lscp_refutes_odd_cycles_the_lp_cannot(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,25 +1,205 @@
-"""Weighted swap local search for set covering (incumbents for LSCP, MCLP, p-center).
+"""Row-weighting local search for set covering (incumbents for LSCP, MCLP, p-center).
 
-Row-weighting local search in the style of the set-covering literature (e.g. Gao et
-al. 2015, "weighting-based local search"): from a full cover of size K, drop the site
-with the least weighted loss and then repeatedly *swap* (add the best site for a
-random uncovered row, drop the least harmful site, never undoing the previous move)
-while the weight of rows that stay uncovered grows, until the K-1 sites cover every
-row; then drop another site. Every move costs one sparse mat-vec over the candidate
-columns (about 170 × 3,000 entries on the 50k × 2k benchmark), so a few thousand
-moves fit in a few seconds. Deterministic for a fixed seed. The result is only a
-heuristic upper bound; proofs come from the exact kernels.
+The method is RWLS (Gao, Weise and Li 2015, "An efficient local search heuristic with
+row weighting for the unicost set covering problem"): from a full cover of size K,
+drop the site whose removal uncovers the least row weight; then repeatedly *swap*
+(drop the best site to drop, add the best site for a random uncovered row, never
+undoing the previous move) while the weight of every row left uncovered grows by one,
+until the K-1 sites cover every row; then drop another site. Ties go to the site
+changed longest ago.
+
+Scores are kept incrementally: for a chosen site, minus the weight of the rows only it
+covers; for any other site, the weight of the uncovered rows it covers. A move touches
+only the rows of the two sites it changes (each update is one sparse product over
+those rows), and the single site covering a row is found from the running sum of the
+chosen site indices over the row.
+
+Measured on the 50,000 × 2,000 benchmark (about 500 moves per second): the optimum of 16
+sites was reached in 5 to 13 s over four seeds (20,000 × 1,000: in 4 to 5 s), where the
+earlier variant of this search (add first, then drop; ties to the lowest index) stayed
+at 20 sites after 30 s at the same speed. Deterministic for a fixed seed. The result is
+a heuristic upper bound; proofs come from the exact kernels.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
 
-__all__ = ["improve_cover"]
+__all__ = ["CoverSearch", "improve_cover"]
+
+STALL_MOVES = 20_000
+"""Default number of moves without a smaller cover after which ``improve_cover`` stops."""
+_CHECK_EVERY = 16
+"""Moves between two looks at the clock and the stop callback."""
+
+
+class CoverSearch:
+    """Resumable row-weighting local search over one coverage matrix.
+
+    Parameters
+    ----------
+    cov
+        Demand-major boolean coverage (rows × sites).
+    sites
+        A full cover of every row to start from.
+    site_major
+        ``cov`` transposed (site-major CSR), when the caller already has it.
+    seed
+        Seed of the random choice of uncovered rows.
+
+    Raises
+    ------
+    ValueError
+        When ``sites`` leaves a row uncovered.
+    """
+
+    def __init__(self, cov: sp.csr_array, sites: list[int], *,
+                 site_major: sp.csr_array | None = None, seed: int = 0) -> None:
+        n_rows, n_cols = cov.shape
+        self._cov = cov
+        self._covf = sp.csr_array((np.ones(cov.nnz), cov.indices, cov.indptr), shape=cov.shape)
+        self._smaj = sp.csr_array(cov.T) if site_major is None else site_major
+        self._rng = np.random.default_rng(seed)
+        self._chosen = np.zeros(n_cols, dtype=bool)
+        self._cnt = np.zeros(n_rows, dtype=np.int64)
+        self._owner = np.zeros(n_rows, dtype=np.int64)  # sum of chosen sites over the row
+        self._w = np.ones(n_rows, dtype=np.float64)
+        self._score = np.zeros(n_cols, dtype=np.float64)
+        self._stamp = np.zeros(n_cols, dtype=np.int64)
+        self._step = 0
+        self._tabu = -1
+        self.moves = 0
+        """Swap moves made so far."""
+        start = np.unique(np.asarray(sites, dtype=np.int64))
+        for s in start:
+            rows = self._rows_of(int(s))
+            self._chosen[s] = True
+            self._cnt[rows] += 1
+            self._owner[rows] += s
+        if n_rows and np.any(self._cnt == 0):
+            msg = "CoverSearch needs a full cover to start from"
+            raise ValueError(msg)
+        one = np.nonzero(self._cnt == 1)[0]
+        self._score -= np.bincount(self._owner[one], weights=self._w[one], minlength=n_cols)
+        self.best: list[int] = [int(s) for s in start]
+        """Smallest full cover found so far (sorted site indices)."""
+        self._dropped = False  # whether the current state is one site below ``best``
+
+    def _rows_of(self, site: int) -> NDArray[np.int32]:
+        return self._smaj.indices[self._smaj.indptr[site] : self._smaj.indptr[site + 1]]
+
+    def _column_sums(self, rows: NDArray[np.int64], weights: NDArray[np.float64]
+                     ) -> NDArray[np.float64]:
+        return self._covf[rows].T @ weights
+
+    def _add(self, site: int) -> None:
+        rows = self._rows_of(site)
+        before = self._cnt[rows]
+        newly = rows[before == 0]
+        second = rows[before == 1]
+        if newly.size:
+            self._score -= self._column_sums(newly, self._w[newly])
+        if second.size:  # their single owner no longer loses them on a drop
+            self._score += np.bincount(self._owner[second], weights=self._w[second],
+                                       minlength=self._score.size)
+        self._cnt[rows] += 1
+        self._owner[rows] += site
+        self._chosen[site] = True
+        self._score[site] = -float(self._w[newly].sum())
+        self._stamp[site] = self._step
+
+    def _remove(self, site: int) -> None:
+        rows = self._rows_of(site)
+        self._cnt[rows] -= 1
+        self._owner[rows] -= site
+        self._chosen[site] = False
+        after = self._cnt[rows]
+        lost = rows[after == 0]
+        single = rows[after == 1]
+        if lost.size:
+            self._score += self._column_sums(lost, self._w[lost])
+        if single.size:  # their remaining owner now loses them on a drop
+            self._score -= np.bincount(self._owner[single], weights=self._w[single],
+                                       minlength=self._score.size)
+        self._score[site] = float(self._w[lost].sum())
+        self._stamp[site] = self._step
+
+    def _pick(self, cands: NDArray[np.int64]) -> int:
+        s = self._score[cands]
+        tie = cands[s >= s.max() - 1e-9]
+        return int(tie[np.argmin(self._stamp[tie])])
+
+    def run(self, *, deadline: float, target: int = 0, max_moves: int | None = None,
+            stall_moves: int | None = STALL_MOVES, stop: Callable[[], bool] | None = None
+            ) -> list[int]:
+        """Search until ``deadline`` and return the smallest full cover found.
+
+        Parameters
+        ----------
+        deadline
+            ``time.perf_counter()`` value at which to stop.
+        target
+            Stop as soon as a cover with at most ``target`` sites is found.
+        max_moves
+            Most swap moves in this call (None: no limit).
+        stall_moves
+            Stop after this many moves in this call without a smaller cover (None: never).
+        stop
+            Called every few moves; the search stops when it returns True.
+        """
+        n_rows = self._cnt.size
+        limit = max(target, 1)
+        since = 0
+        made = 0
+        while len(self.best) > limit and n_rows:
+            if not self._dropped:
+                self._remove(self._pick(np.flatnonzero(self._chosen)))
+                self._dropped = True
+            uncovered = np.nonzero(self._cnt == 0)[0]
+            if uncovered.size == 0:
+                self.best = [int(s) for s in np.flatnonzero(self._chosen)]
+                self._dropped = False
+                since = 0
+                continue
+            if made % _CHECK_EVERY == 0 and (
+                time.perf_counter() > deadline or (stop is not None and stop())
+            ):
+                break
+            if (max_moves is not None and made >= max_moves) or (
+                stall_moves is not None and since >= stall_moves
+            ):
+                break
+            made += 1
+            since += 1
+            self.moves += 1
+            self._step += 1
+            self._swap(uncovered)
+        return list(self.best)
+
+    def _swap(self, uncovered: NDArray[np.int64]) -> None:
+        chosen = np.flatnonzero(self._chosen)
+        if chosen.size > 1:
+            chosen = chosen[chosen != self._tabu]
+        removed = self._pick(chosen) if chosen.size else -1
+        if removed >= 0:
+            self._remove(removed)
+            uncovered = np.nonzero(self._cnt == 0)[0]
+        row = int(uncovered[self._rng.integers(uncovered.size)])
+        cands = self._cov.indices[self._cov.indptr[row] : self._cov.indptr[row + 1]]
+        if cands.size > 1:
+            cands = cands[cands != removed]
+        added = self._pick(cands.astype(np.int64))
+        self._add(added)
+        self._tabu = added
+        still = np.nonzero(self._cnt == 0)[0]
+        if still.size:
+            self._w[still] += 1.0
+            self._score += self._column_sums(still, np.ones(still.size))
 
 
 def improve_cover(
@@ -30,8 +210,8 @@ def improve_cover(
     target: int = 0,
     deadline: float,
     seed: int = 0,
-    max_moves: int = 200_000,
-    stall_moves: int = 4000,
+    max_moves: int | None = 200_000,
+    stall_moves: int | None = STALL_MOVES,
 ) -> list[int]:
     """Return the smallest full cover found from the full cover ``sites``.
 
@@ -43,65 +223,11 @@ def improve_cover(
         Stop as soon as a cover with at most ``target`` sites is found.
     deadline
         ``time.perf_counter()`` value at which to stop.
-    stall_moves
-        Stop after this many moves without finding a smaller cover.
+    max_moves, stall_moves
+        Most moves, and most moves without a smaller cover (None: no limit).
     """
-    n_rows, n_cols = cov.shape
-    if n_rows == 0 or len(sites) <= max(target, 1):
+    if cov.shape[0] == 0 or len(sites) <= max(target, 1):
         return sorted(int(s) for s in sites)
-    smaj = sp.csr_array(cov.T) if site_major is None else site_major
-    a_site = sp.csr_array(
-        (np.ones(smaj.nnz, dtype=np.float64), smaj.indices, smaj.indptr), shape=smaj.shape
-    )
-    rng = np.random.default_rng(seed)
-    chosen = np.zeros(n_cols, dtype=bool)
-    chosen[np.asarray(sites, dtype=np.int64)] = True
-    cnt = np.zeros(n_rows, dtype=np.int64)
-
-    def rows_of(s: int) -> NDArray[np.int32]:
-        return smaj.indices[smaj.indptr[s] : smaj.indptr[s + 1]]
-
-    for s in np.nonzero(chosen)[0]:
-        cnt[rows_of(int(s))] += 1
-    if np.any(cnt == 0):
-        msg = "improve_cover needs a full cover to start from"
-        raise ValueError(msg)
-    w = np.ones(n_rows, dtype=np.float64)
-    best = sorted(int(s) for s in np.nonzero(chosen)[0])
-
-    def drop(forbid: int) -> int:
-        idx = np.nonzero(chosen)[0]
-        loss = a_site[idx] @ (w * (cnt == 1))
-        if forbid >= 0:
-            loss[idx == forbid] = np.inf
-        s = int(idx[int(np.argmin(loss))])
-        chosen[s] = False
-        cnt[rows_of(s)] -= 1
-        return s
-
-    last_added = -1
-    last_removed = drop(-1)
-    since = 0
-    for move in range(max_moves):
-        uncovered = np.nonzero(cnt == 0)[0]
-        if uncovered.size == 0:
-            best = sorted(int(s) for s in np.nonzero(chosen)[0])
-            since = 0
-            if len(best) <= max(target, 1):
-                break
-            last_removed = drop(-1)
-            continue
-        since += 1
-        if since > stall_moves or ((move & 15) == 0 and time.perf_counter() > deadline):
-            break
-        row = int(uncovered[rng.integers(uncovered.size)])
-        cands = cov.indices[cov.indptr[row] : cov.indptr[row + 1]].astype(np.int64)
-        cands = cands[cands != last_removed] if cands.size > 1 else cands
-        gain = a_site[cands] @ (w * (cnt == 0))
-        s_add = int(cands[int(np.argmax(gain))])
-        chosen[s_add] = True
-        cnt[rows_of(s_add)] += 1
-        last_added = s_add
-        last_removed = drop(last_added)
-        w[cnt == 0] += 1.0
-    return best
+    search = CoverSearch(cov, sites, site_major=site_major, seed=seed)
+    return search.run(deadline=deadline, target=target, max_moves=max_moves,
+                      stall_moves=stall_moves)

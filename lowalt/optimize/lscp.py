@@ -21,14 +21,15 @@ Symbol                Meaning
 
 Method (chosen by measurement, 2 cores, see ``benchmarks/bench_optimize.py``):
 cells with identical :math:`N_i` are merged (hashing) and the fixed docks' cells are
-dropped. A greedy cover improved by a swap local search gives the incumbent while, in a
-second thread, the LP relaxation is solved by row generation (GLOP); its dual proves
-:math:`\lceil L \rceil` docks are needed. When the LP is nearly tight, "no cover with
-:math:`\lceil L \rceil` docks" is refuted by CP-SAT under the LP's reduced-cost
-restrictions (see ``_lpbound``), raising the bound by one each time. Then lazy row
-generation solves the model on a growing subset of cells with CP-SAT, each subset
-reduced by row and column dominance and by the same restrictions; a subset optimum
-that covers all cells is optimal.
+dropped. A greedy cover improved by the row-weighting local search (``_localsearch``)
+gives the incumbent while, in a second thread, the LP relaxation is solved by row
+generation (GLOP); its dual proves :math:`\lceil L \rceil` docks are needed. When the
+LP is nearly tight, "no cover with :math:`\lceil L \rceil` docks" is refuted by CP-SAT
+under the LP's reduced-cost restrictions (see ``_lpbound``), raising the bound by one
+each time. The local search then resumes with the proven bound as its target, and
+lazy row generation solves the model on a growing subset of cells with CP-SAT, each
+subset reduced by row and column dominance and by the same restrictions; a subset
+optimum that covers all cells is optimal.
 """
 
 from __future__ import annotations
@@ -46,9 +47,10 @@ from numpy.typing import ArrayLike
 from lowalt.optimize._common import raise_unreachable, rows_covered_by
 from lowalt.optimize._coverage import coverage_rows, dedupe_rows
 from lowalt.optimize._lazy import LOCAL_SEARCH_SHARE, heuristic_cover, lazy_min_cover
-from lowalt.optimize._localsearch import improve_cover
+from lowalt.optimize._localsearch import CoverSearch
 from lowalt.optimize._lpbound import CoverLP, cover_lp
 from lowalt.optimize._matrix import TimeMatrix, as_site_set, as_time_matrix
+from lowalt.optimize.greedy import greedy_cover
 from lowalt.optimize.result import PlacementResult, SolveStatus, make_result
 
 __all__ = ["solve_lscp"]
@@ -63,6 +65,9 @@ LP_MIN_NNZ = 50_000
 wind model (about 190k nonzeros) needs it: bound 149 with the LP, 135 without."""
 REFUTE_SHARE = 0.25
 """Share of the remaining budget for each "no cover of lb sites" refutation attempt."""
+SEARCH_AFTER_LP_SHARE = 0.5
+"""Share of the budget left after the LP and the refutations in which the local search
+resumes with the proven bound as its target (CP-SAT's lazy loop gets the rest)."""
 REFUTE_MAX_SLACK = 0.25
 """Refutations are tried only while ``lb - LP bound`` is at most this (measured on the
 50k × 2k benchmark: slack 0.02 refutes in 0.2 s, 0.05 in 13 s, 0.12 not in 30 s)."""
@@ -96,7 +101,7 @@ def solve_lscp(
     num_workers
         Worker budget. With 2 or more, the LP bound runs beside the local search and
         the CP-SAT subset solves use that many workers (measured: 20k × 1k proven in
-        20 s with 2 workers, not within 30 s with 1).
+        4.6 s with 2 workers, 11.0 s with 1, where the search first takes its 30 % share).
     seed
         Random seed; equal inputs and seed give equal results.
 
@@ -138,7 +143,7 @@ def solve_lscp(
     sub = sub[reps]
     logger.info("lscp: %d cells -> %d unique open rows, %d sites, %d nonzeros", n_demand,
                 reps.size, n_sites, sub.nnz)
-    best, lp = _incumbent_and_lp(sub, deadline, seed, num_workers)
+    best, lp, search = _incumbent_and_lp(sub, deadline, seed, num_workers)
     lb = math.ceil(lp.bound) if lp is not None else 0
     refuted = 0
     # Reduced-cost refutation: "no cover of lb sites" is quick when the LP is nearly tight.
@@ -155,6 +160,12 @@ def solve_lscp(
         if out.status == "feasible":
             best = out.sites
         break
+    if search is not None and len(best) > lb:
+        now = time.perf_counter()
+        found = search.run(deadline=now + SEARCH_AFTER_LP_SHARE * max(deadline - now, 0.0),
+                           target=lb, stall_moves=None)
+        if len(found) < len(best):
+            best = found
     out = lazy_min_cover(sub, incumbent=best, lower=lb, lp=lp, local_search=False,
                          deadline=deadline, seed=seed, num_workers=num_workers)
     sites = np.union1d(fixed, np.asarray(out.sites, dtype=np.int64))
@@ -169,35 +180,37 @@ def solve_lscp(
 
 def _incumbent_and_lp(
     cov: sp.csr_array, deadline: float, seed: int, num_workers: int
-) -> tuple[list[int], CoverLP | None]:
-    """Greedy + swap local search cover, and the LP bound (in a second thread if allowed).
+) -> tuple[list[int], CoverLP | None, CoverSearch | None]:
+    """Local-search cover and the LP bound (in a second thread if allowed).
 
     GLOP releases the GIL, so with ``num_workers >= 2`` the LP row generation runs
-    beside the local search (measured on the 50k × 2k benchmark: both done in 22 s
-    instead of 25 s one after the other). Until the LP is done the local search restarts
-    from its best cover with new seeds (there: 19 sites instead of 20, LP done 1 s later).
+    beside the local search, which goes on until the LP is done (measured on the
+    50k × 2k benchmark: LP done after about 20 s, by when the search has usually
+    reached the optimum of 16). Returns the cover, the LP (None for models small enough
+    to skip it) and the search, to be resumed once the bound is known (None when
+    skipped).
     """
     smaj = sp.csr_array(cov.T)
     if cov.nnz < LP_MIN_NNZ:
-        return heuristic_cover(cov, smaj, deadline=deadline, seed=seed), None
+        return heuristic_cover(cov, smaj, deadline=deadline, seed=seed), None, None
     now = time.perf_counter()
     remaining = max(deadline - now, 0.0)
-    ls_deadline = now + LOCAL_SEARCH_SHARE * remaining
     lp_deadline = now + LP_SHARE * remaining
     if num_workers >= 2:
         with ThreadPoolExecutor(max_workers=1) as pool:
             future = pool.submit(cover_lp, cov, deadline=lp_deadline, seed=seed)
-            best = heuristic_cover(cov, smaj, deadline=ls_deadline, seed=seed)
-            restart = 0
-            while not future.done() and time.perf_counter() < lp_deadline:
-                restart += 1
-                best = improve_cover(cov, best, site_major=smaj, seed=seed + restart,
-                                     deadline=min(lp_deadline, time.perf_counter() + 3.0))
+            search = CoverSearch(cov, greedy_cover(cov, site_major=smaj), site_major=smaj,
+                                 seed=seed)
+            search.run(deadline=lp_deadline, stall_moves=None, stop=future.done)
             lp = future.result()
     else:
-        best = heuristic_cover(cov, smaj, deadline=ls_deadline, seed=seed)
+        search = CoverSearch(cov, greedy_cover(cov, site_major=smaj), site_major=smaj,
+                             seed=seed)
+        search.run(deadline=now + LOCAL_SEARCH_SHARE * remaining, stall_moves=None)
         lp = cover_lp(cov, deadline=max(lp_deadline, time.perf_counter()), seed=seed)
+    best = search.best
     if lp is not None:
-        logger.info("lscp: incumbent %d sites, LP bound %.4f (%d rounds%s)", len(best),
-                    lp.bound, lp.rounds, ", LP optimal" if lp.optimal else "")
-    return best, lp
+        logger.info("lscp: incumbent %d sites after %d moves, LP bound %.4f (%d rounds%s)",
+                    len(best), search.moves, lp.bound, lp.rounds,
+                    ", LP optimal" if lp.optimal else "")
+    return best, lp, search
