@@ -10,7 +10,8 @@ import pytest
 import scipy.sparse as sp
 
 from lowalt.optimize import SolveStatus, solve_backup, solve_mclp, solve_mexclp
-from lowalt.optimize._coverage import dominated_columns
+from lowalt.optimize._coverage import coverage_rows, dominated_columns
+from lowalt.optimize._matrix import as_time_matrix
 from lowalt.optimize._multicover import cover_counts, greedy_multicover, lazy_multicover
 from lowalt.optimize.greedy import greedy_max_cover, max_cover_upper_bound
 
@@ -187,3 +188,20 @@ def test_mexclp_and_pmedian_fall_back_to_greedy_when_the_budget_is_gone() -> Non
     exact = solve_pmedian(full, 5)
     assert exact.status is SolveStatus.OPTIMAL
     assert exact.objective <= pm.objective + 1e-6
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_coverage_rows_matches_a_dense_comparison(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    n_sites, n_dem = int(rng.integers(1, 30)), int(rng.integers(1, 50))
+    t = rng.uniform(0, 400, (n_sites, n_dem))
+    t[rng.random((n_sites, n_dem)) < 0.4] = np.inf  # unreachable pairs
+    forbidden = np.sort(rng.choice(n_sites, int(rng.integers(0, n_sites + 1)), replace=False))
+    cov = coverage_rows(as_time_matrix(t), 200.0, forbidden.astype(np.int64))
+    expected = t <= 200.0
+    expected[forbidden] = False
+    assert cov.shape == (n_dem, n_sites) and cov.dtype == bool
+    np.testing.assert_array_equal(cov.toarray(), expected.T)
+    for i in range(n_dem):  # site indices ascend within every row
+        row = cov.indices[cov.indptr[i] : cov.indptr[i + 1]]
+        assert np.all(np.diff(row) > 0)

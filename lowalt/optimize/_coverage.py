@@ -52,18 +52,19 @@ def coverage_rows(
         Boolean (n_demand × n_sites) matrix with sorted indices.
     """
     n_sites, n_demand = times.shape
+    row_of = np.repeat(np.arange(n_sites), np.diff(times.indptr))
     keep = times.data <= target_s
     if forbidden is not None and forbidden.size:
-        row_of = np.repeat(np.arange(n_sites), np.diff(times.indptr))
         keep &= ~np.isin(row_of, forbidden)
-    site_idx = np.repeat(np.arange(n_sites, dtype=np.int32), np.diff(times.indptr))[keep]
-    dem_idx = times.indices[keep]
-    # Counting sort by demand gives a demand-major CSR with sites already ascending.
-    order = np.argsort(dem_idx, kind="stable")
-    indptr = np.zeros(n_demand + 1, dtype=np.int64)
-    np.cumsum(np.bincount(dem_idx, minlength=n_demand), out=indptr[1:])
-    data = np.ones(order.size, dtype=bool)
-    return sp.csr_array((data, site_idx[order], indptr), shape=(n_demand, n_sites))
+    indptr = np.zeros(n_sites + 1, dtype=np.int64)
+    np.cumsum(np.bincount(row_of[keep], minlength=n_sites), out=indptr[1:])
+    kept = sp.csr_array((np.ones(int(indptr[-1]), dtype=bool), times.indices[keep], indptr),
+                        shape=(n_sites, n_demand))
+    # The CSC conversion is a counting sort (C++): a demand-major layout whose site
+    # indices come out ascending; read as CSR of the transpose it is the coverage matrix.
+    csc = kept.tocsc()
+    csc.sort_indices()
+    return sp.csr_array((csc.data, csc.indices, csc.indptr), shape=(n_demand, n_sites))
 
 
 def row_degrees(cov: sp.csr_array) -> NDArray[np.int64]:
