@@ -23,7 +23,7 @@ Method (chosen by measurement, 2 cores, see ``benchmarks/bench_optimize.py``):
 cells with identical :math:`N_i` are merged (hashing) and the fixed docks' cells are
 dropped. A greedy cover improved by the row-weighting local search (``_localsearch``)
 gives the incumbent while, in a second thread, the LP relaxation is solved by row
-generation (GLOP); its dual proves :math:`\lceil L \rceil` docks are needed. When the
+generation (HiGHS); its dual proves :math:`\lceil L \rceil` docks are needed. When the
 LP is nearly tight, "no cover with :math:`\lceil L \rceil` docks" is refuted by CP-SAT
 under the LP's reduced-cost restrictions (see ``_lpbound``), raising the bound by one
 each time. The local search then resumes with the proven bound as its target, and
@@ -183,9 +183,9 @@ def _incumbent_and_lp(
 ) -> tuple[list[int], CoverLP | None, CoverSearch | None]:
     """Local-search cover and the LP bound (in a second thread if allowed).
 
-    GLOP releases the GIL, so with ``num_workers >= 2`` the LP row generation runs
+    The LP solver releases the GIL, so with ``num_workers >= 2`` the LP row generation runs
     beside the local search, which goes on until the LP is done (measured on the
-    50k × 2k benchmark: LP done after about 20 s, by when the search has usually
+    50k × 2k benchmark: LP done after about 11 s, by when the search has usually
     reached the optimum of 16). Returns the cover, the LP (None for models small enough
     to skip it) and the search, to be resumed once the bound is known (None when
     skipped).
