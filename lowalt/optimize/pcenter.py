@@ -45,7 +45,7 @@ from numpy.typing import ArrayLike, NDArray
 from lowalt.optimize._common import raise_unreachable, rows_covered_by
 from lowalt.optimize._coverage import coverage_rows, dedupe_rows
 from lowalt.optimize._lazy import lazy_min_cover
-from lowalt.optimize._localsearch import CoverSearch
+from lowalt.optimize._localsearch import improve_cover
 from lowalt.optimize._lpbound import cover_lp
 from lowalt.optimize._matrix import TimeMatrix, as_site_set, as_time_matrix, as_weights
 from lowalt.optimize.greedy import greedy_cover
@@ -114,14 +114,12 @@ def _probe(cov: sp.csr_array, cap: int, deadline: float, seed: int, mode: str
     if mode == "search" or cov.nnz >= QUICK_SEARCH_MIN_NNZ:
         quick = mode != "search"
         smaj = sp.csr_array(cov.T)
-        start = greedy_cover(cov, site_major=smaj)
-        if len(start) <= cap:
-            return "feasible", start
         now = time.perf_counter()
         share = QUICK_SEARCH_SHARE if quick else SEARCH_SHARE
-        found = CoverSearch(cov, start, site_major=smaj, seed=seed).run(
-            deadline=now + share * max(deadline - now, 0.0), target=cap,
-            stall_moves=QUICK_STALL_MOVES if quick else SEARCH_STALL_MOVES)
+        found = improve_cover(cov, greedy_cover(cov, site_major=smaj), site_major=smaj,
+                              target=cap, deadline=now + share * max(deadline - now, 0.0),
+                              seed=seed, max_moves=None,
+                              stall_moves=QUICK_STALL_MOVES if quick else SEARCH_STALL_MOVES)
         if len(found) <= cap:
             return "feasible", found
         if not quick:
