@@ -18,6 +18,7 @@ from lowalt.optimize import pcenter as pcenter_module
 from lowalt.optimize._coverage import dominated_columns, dominated_rows
 from lowalt.optimize._lazy import lazy_min_cover
 from lowalt.optimize._lpbound import cover_lp, restriction
+from lowalt.optimize._setcover import solve_cover_cpsat
 
 from .test_optimize_bounds import geometric, random_cov
 
@@ -255,3 +256,21 @@ def test_lazy_cover_passes_the_exact_rows_to_cp_sat(monkeypatch: pytest.MonkeyPa
     out = lazy_min_cover(cov, cap=5, lp=lp, deadline=far())
     assert out.status == "infeasible"
     assert seen and seen[0] == 10  # slack 0 < y_i = 1/2: every cell covered exactly once
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_cover_decisions_match_brute_force(seed: int) -> None:
+    """Decision mode (objective kept for its bound, stop at the first solution)."""
+    rng = np.random.default_rng(seed)
+    dense = rng.random((14, 9)) < 0.3
+    dense[np.arange(14), rng.integers(0, 9, 14)] = True
+    cov = sp.csr_array(dense)
+    best = next(m for m in range(1, 10) for c in itertools.combinations(range(9), m)
+                if dense[:, list(c)].any(axis=1).all())
+    for cap in (best - 1, best, best + 1):
+        out = solve_cover_cpsat(cov, upper=cap, feasibility_only=True, time_limit_s=30)
+        if cap < best:
+            assert out.status == "infeasible"
+        else:
+            assert out.status == "feasible" and out.value <= cap
+            assert dense[:, out.columns].any(axis=1).all()

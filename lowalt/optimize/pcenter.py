@@ -25,11 +25,16 @@ lazy row generation with CP-SAT under the LP's reduced-cost restrictions (a prob
 times out is *unknown*, never infeasible). A feasible probe lowers the upper bound to
 the worst time of the cover it found. The search interval starts at
 :math:`[\max_i \min_j t_{ji},\ \text{greedy upper bound}]`. After an undecided probe at
-:math:`r_u` the search splits: below :math:`r_u` it goes on with LP refutations only,
-which keep raising the proven bound; above :math:`r_u` each probe is answered by the LP
-or by the row-weighting local search (``_localsearch``), whose covers keep lowering the
-upper bound (measured on the 5,000 × 500 benchmark with k = 20 and a 30 s limit:
-270.8 s instead of 282.5 s, bound 259.9 s).
+:math:`r_u` the search goes on in two passes over the open interval: first the
+row-weighting local search (``_localsearch``) looks for covers, which lower the upper
+bound; then exact probes walk down from :math:`r_u` (an undecided probe moves the next
+one lower, where refutations are easier), raising the proven bound. Decision probes keep
+CP-SAT's objective for its LP bound (see ``_setcover``). Measured on the 5,000 × 500
+benchmark with k = 20 and a 30 s limit, instance seeds 0–2: gap 1.9–3.0 % (e.g. seed 0:
+270.8 s, bound 262.9 s), where LP-only refutations below :math:`r_u` and
+objective-free decisions gave 4.0–4.2 %. Proving that instance is far beyond 30 s: its
+optimum lies in (267.5 s, 267.6 s], and refuting 20 sites at 267.5 s alone took
+CP-SAT 110 s (SCIP and HiGHS were no faster on the 265 s probe).
 """
 
 from __future__ import annotations
@@ -58,23 +63,23 @@ logger = logging.getLogger(__name__)
 LP_PROBE_SHARE = 0.25
 """Most of the remaining budget one probe's LP bound may take."""
 PROBE_SHARE = 0.35
-"""Most of the remaining budget one exact probe may take (the rest keeps raising the
-lower bound with LP refutations below an undecided probe and lowering the upper bound
-with the local search above it)."""
+"""Most of the remaining budget one exact probe may take (the rest goes to the local
+search and to exact probes below an undecided one)."""
 SEARCH_SHARE = 0.2
 """Most of the remaining budget one local-search probe may take."""
 REFINE_TOL = 1e-3
-"""The LP-only and local-search bisections stop once their interval is narrower than
-this share of its upper end (the exact bisection always runs to a single value)."""
+"""The local-search bisection stops once its interval is narrower than this share of its
+upper end (exact bisections always run to a single value)."""
 SEARCH_STALL_MOVES = 5000
-"""A local-search probe gives up after this many moves without a smaller cover."""
+"""A local search gives up after this many moves without a smaller cover (a stall limit
+of 2,000 in the quick search of exact probes gave gaps of 3.0–4.0 % on the benchmark
+seeds 0–2, 5,000 gave 1.9–3.0 %)."""
 QUICK_SEARCH_MIN_NNZ = 100_000
 """Exact probes on models with at least this many nonzeros try a short local search
 before CP-SAT (5,000 × 500 benchmark: a cover within 282.8 s in 0.1 s, where CP-SAT's
 lazy loop took 4 s); smaller models (the OR-Library pmed probes) go to CP-SAT directly."""
 QUICK_SEARCH_SHARE = 0.1
-QUICK_STALL_MOVES = 2000
-"""Budget share and stall limit of that short search."""
+"""Budget share of that short search."""
 
 
 def worst_response_time(
@@ -101,7 +106,7 @@ def _probe(cov: sp.csr_array, cap: int, deadline: float, seed: int, mode: str
     generation under the LP's reduced-cost restrictions, within ``PROBE_SHARE`` of the
     remaining time (large models try a short local search first); ``"search"`` looks
     for a cover with the local search only (within ``SEARCH_SHARE``; no cover found is
-    "unknown", never infeasible); ``"lp"`` stops after the LP ("unknown").
+    "unknown", never infeasible).
     """
     if cov.shape[0] == 0:
         return "feasible", []
@@ -109,8 +114,6 @@ def _probe(cov: sp.csr_array, cap: int, deadline: float, seed: int, mode: str
     lp = cover_lp(cov, deadline=now + LP_PROBE_SHARE * max(deadline - now, 0.0), seed=seed)
     if lp is not None and lp.bound > cap:
         return "infeasible (LP)", []
-    if mode == "lp":
-        return "unknown", []
     if mode == "search" or cov.nnz >= QUICK_SEARCH_MIN_NNZ:
         quick = mode != "search"
         smaj = sp.csr_array(cov.T)
@@ -119,7 +122,7 @@ def _probe(cov: sp.csr_array, cap: int, deadline: float, seed: int, mode: str
         found = improve_cover(cov, greedy_cover(cov, site_major=smaj), site_major=smaj,
                               target=cap, deadline=now + share * max(deadline - now, 0.0),
                               seed=seed, max_moves=None,
-                              stall_moves=QUICK_STALL_MOVES if quick else SEARCH_STALL_MOVES)
+                              stall_moves=SEARCH_STALL_MOVES)
         if len(found) <= cap:
             return "feasible", found
         if not quick:
@@ -246,6 +249,8 @@ def solve_pcenter(
         else:
             status, sites = _probe(cov, cap, deadline, seed, mode)
         probes.append((float(values[mid]), status))
+        logger.debug("pcenter probe %s at %.3f: %s (t=%.2fs)", mode, values[mid], status,
+                     time.perf_counter() - t0)
         if status == "feasible":
             best_sites = sites
             # The cover's own worst time may lie well below the probe value.
@@ -259,21 +264,23 @@ def solve_pcenter(
     def bisect(lo: int, hi: int, mode: str) -> int:
         """Bisect ``values[lo..hi]`` with ``mode`` probes; the first undecided index or -1.
 
-        Exact probes stop at the first undecided value; LP probes then look lower, and
-        local-search probes higher, until the interval is within ``REFINE_TOL``.
+        ``"exact"`` stops at the first undecided value. ``"search"`` (local search)
+        looks higher after a failed probe, ``"down"`` (exact) looks lower after an
+        undecided one, where refutations are easier; both stop once the interval is
+        within ``REFINE_TOL`` (``"down"`` goes on to a single value: that is a proof).
         """
         while lo < hi and time.perf_counter() < deadline and (
-            mode == "exact" or values[hi] - values[lo] > REFINE_TOL * values[hi]
+            mode != "search" or values[hi] - values[lo] > REFINE_TOL * values[hi]
         ):
             mid = (lo + hi) // 2
-            status = probe(mid, mode)
+            status = probe(mid, "exact" if mode == "down" else mode)
             if status == "feasible":
                 hi = ub
             elif status.startswith("infeasible"):
                 lo = lb
             elif mode == "exact":
                 return mid
-            elif mode == "lp":
+            elif mode == "down":
                 hi = mid
             else:
                 lo = mid + 1  # no cover found: look higher (nothing proven)
@@ -281,8 +288,8 @@ def solve_pcenter(
 
     undecided = bisect(lb, ub, "exact")
     if undecided >= 0:
-        bisect(lb, undecided, "lp")  # below it: LP refutations raise the proven bound
-        bisect(max(lb, undecided + 1), ub, "search")  # above it: covers lower the worst time
+        bisect(lb, ub, "search")  # covers found by the local search lower the worst time
+        bisect(lb, min(undecided, ub), "down")  # exact probes below: raise the bound
     sites = np.union1d(fixed, allowed[np.asarray(best_sites, dtype=np.int64)])
     objective = worst_response_time(sub_mat, np.searchsorted(allowed, sites),
                                     np.arange(demand_idx.size))
