@@ -274,3 +274,17 @@ def test_cover_decisions_match_brute_force(seed: int) -> None:
         else:
             assert out.status == "feasible" and out.value <= cap
             assert dense[:, out.columns].any(axis=1).all()
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_pcenter_proves_optima_among_values_closer_than_the_refine_tolerance(
+    seed: int,
+) -> None:
+    """All times within 0.05 %: the exact bisection still runs to a single value."""
+    rng = np.random.default_rng(seed)
+    t = rng.uniform(1000.0, 1000.5, (10, 30))
+    k = 3
+    best = min(t[list(c)].min(axis=0).max() for c in itertools.combinations(range(10), k))
+    res = solve_pcenter(t, k, time_limit_s=30)
+    assert res.status is SolveStatus.OPTIMAL
+    assert res.objective == pytest.approx(best, abs=1e-9)

@@ -28,8 +28,12 @@ sites, a weighted swap local search (``_localsearch``) looks for k sites reachin
 reachable cell, on half the budget: found, it is optimal for the same reason (on the
 50k × 2k benchmark k = 20 suffices although greedy needs 29). Otherwise the LP
 relaxation is solved with GLOP: its optimum is a proven bound, and when its solution is
-integral (common on geometric instances) that solution is optimal. Only then does HiGHS
-(``math_opt``) solve the MIP, interrupted from outside at the time limit.
+integral (common on geometric instances) that solution is optimal. Otherwise a swap
+local search (``_swapsearch``) improves the greedy layout on ``SWAP_SHARE`` of the time
+left (Optics Valley calm air, unit weights, k = 16: 8,501 → 8,800 of a bound of 8,871,
+where HiGHS had not improved on greedy in 60 s), and only then does HiGHS
+(``math_opt``) solve the MIP from that hint, interrupted from outside at the time limit;
+the better of the two layouts is returned.
 """
 
 from __future__ import annotations
@@ -48,6 +52,7 @@ from lowalt.optimize._lazy import LOCAL_SEARCH_MIN_NNZ
 from lowalt.optimize._localsearch import improve_cover
 from lowalt.optimize._matrix import TimeMatrix, as_site_set, as_time_matrix, as_weights
 from lowalt.optimize._mip import solve_mip
+from lowalt.optimize._swapsearch import improve_max_cover
 from lowalt.optimize.greedy import greedy_cover, greedy_max_cover, max_cover_upper_bound
 from lowalt.optimize.result import PlacementResult, SolveStatus, make_result
 
@@ -59,6 +64,8 @@ COVER_ALL_SHARE = 0.5
 """Share of the time budget spent looking for k sites that reach every reachable cell."""
 LP_SHARE = 0.25
 """Most of the remaining budget given to the LP relaxation before the MIP."""
+SWAP_SHARE = 0.25
+"""Most of the remaining budget given to the swap local search before the MIP."""
 LP_MAX_NNZ = 2_000_000
 """Larger models skip the separate LP (GLOP rarely finishes it within budget there, and
 the MIP's root LP gives the same bound)."""
@@ -187,6 +194,20 @@ def solve_mclp(
         x = lp.values[:n]
         if np.all(np.minimum(x, 1.0 - x) <= 1e-9) and int(np.sum(x > 0.5)) <= cap:
             sites = np.union1d(fixed, cand[x > 0.5])
+            return _finish(cov, w, sites, sub_bound, SolveStatus.OPTIMAL, t0, extras)
+    # Swap local search from the greedy layout: a better incumbent and hint for the MIP.
+    now = time.perf_counter()
+    start, _ = greedy_max_cover(local, mw, cap)  # greedy in local columns
+    ls_sites, ls_value = improve_max_cover(
+        local, mw, start, deadline=now + SWAP_SHARE * max(time_limit_s - (now - t0), 0.0))
+    if ls_value > g_value - base:
+        chosen, g_value = [int(s) for s in cand[ls_sites]], base + ls_value
+        extras["swap_search_value"] = g_value
+        hint[:n] = 0.0
+        hint[ls_sites] = 1.0
+        hint[n:] = (local[:, ls_sites].sum(axis=1) > 0).astype(float)
+        if g_value >= sub_bound * (1 - 1e-12):
+            sites = np.union1d(fixed, np.asarray(chosen, dtype=np.int64))
             return _finish(cov, w, sites, sub_bound, SolveStatus.OPTIMAL, t0, extras)
     out = solve_mip(
         c, a, row_lb, row_ub,

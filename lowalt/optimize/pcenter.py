@@ -25,16 +25,17 @@ lazy row generation with CP-SAT under the LP's reduced-cost restrictions (a prob
 times out is *unknown*, never infeasible). A feasible probe lowers the upper bound to
 the worst time of the cover it found. The search interval starts at
 :math:`[\max_i \min_j t_{ji},\ \text{greedy upper bound}]`. After an undecided probe at
-:math:`r_u` the search goes on in two passes over the open interval: first the
-row-weighting local search (``_localsearch``) looks for covers, which lower the upper
-bound; then exact probes walk down from :math:`r_u` (an undecided probe moves the next
-one lower, where refutations are easier), raising the proven bound. Decision probes keep
-CP-SAT's objective for its LP bound (see ``_setcover``). Measured on the 5,000 × 500
-benchmark with k = 20 and a 30 s limit, instance seeds 0–2: gap 1.9–3.0 % (e.g. seed 0:
-270.8 s, bound 262.9 s), where LP-only refutations below :math:`r_u` and
-objective-free decisions gave 4.0–4.2 %. Proving that instance is far beyond 30 s: its
-optimum lies in (267.5 s, 267.6 s], and refuting 20 sites at 267.5 s alone took
-CP-SAT 110 s (SCIP and HiGHS were no faster on the 265 s probe).
+:math:`r_u` the search goes on in three passes over the open interval: LP-only probes
+below :math:`r_u` (skipped where the LP has already failed to refute a value), then the
+row-weighting local search (``_localsearch``), whose covers lower the upper bound, then
+exact probes walking down from :math:`r_u` (an undecided probe moves the next one lower,
+where refutations are easier), raising the proven bound. Decision probes try CP-SAT
+without and then with its objective, for its LP bound (see ``_setcover``). Measured on
+the 5,000 × 500 benchmark with k = 20 and a 30 s limit, instance seeds 0–2: gap
+1.9–3.5 % (e.g. seed 0: 270.8–272.1 s, bound 262.9 s), where the earlier flow (LP-only
+refutations, objective-free decisions) gave 4.0–4.2 %. Proving that instance is far
+beyond 30 s: its optimum lies in (267.5 s, 267.6 s], and refuting 20 sites at 267.5 s
+alone took CP-SAT 110 s (SCIP and HiGHS were no faster on the 265 s probe).
 """
 
 from __future__ import annotations
@@ -63,13 +64,13 @@ logger = logging.getLogger(__name__)
 LP_PROBE_SHARE = 0.25
 """Most of the remaining budget one probe's LP bound may take."""
 PROBE_SHARE = 0.35
-"""Most of the remaining budget one exact probe may take (the rest goes to the local
-search and to exact probes below an undecided one)."""
+"""Most of the remaining budget one exact probe may take (the rest goes to the passes
+after an undecided probe)."""
 SEARCH_SHARE = 0.2
 """Most of the remaining budget one local-search probe may take."""
 REFINE_TOL = 1e-3
-"""The local-search bisection stops once its interval is narrower than this share of its
-upper end (exact bisections always run to a single value)."""
+"""The LP-only and local-search bisections stop once their interval is narrower than this
+share of its upper end (exact bisections always run to a single value)."""
 SEARCH_STALL_MOVES = 5000
 """A local search gives up after this many moves without a smaller cover (a stall limit
 of 2,000 in the quick search of exact probes gave gaps of 3.0–4.0 % on the benchmark
@@ -106,7 +107,7 @@ def _probe(cov: sp.csr_array, cap: int, deadline: float, seed: int, mode: str
     generation under the LP's reduced-cost restrictions, within ``PROBE_SHARE`` of the
     remaining time (large models try a short local search first); ``"search"`` looks
     for a cover with the local search only (within ``SEARCH_SHARE``; no cover found is
-    "unknown", never infeasible).
+    "unknown", never infeasible); ``"lp"`` stops after the LP ("unknown").
     """
     if cov.shape[0] == 0:
         return "feasible", []
@@ -114,6 +115,8 @@ def _probe(cov: sp.csr_array, cap: int, deadline: float, seed: int, mode: str
     lp = cover_lp(cov, deadline=now + LP_PROBE_SHARE * max(deadline - now, 0.0), seed=seed)
     if lp is not None and lp.bound > cap:
         return "infeasible (LP)", []
+    if mode == "lp":
+        return "unknown", []
     if mode == "search" or cov.nnz >= QUICK_SEARCH_MIN_NNZ:
         quick = mode != "search"
         smaj = sp.csr_array(cov.T)
@@ -240,14 +243,18 @@ def solve_pcenter(
     lb = 0  # every value below index lb is proven infeasible
     logger.info("pcenter: %d distinct values, greedy ub %.3f", values.size, values[ub])
 
+    lp_fails = values.size  # the LP refutes no value at or above this index
+
     def probe(mid: int, mode: str) -> str:
         """Run one probe at ``values[mid]``, record it, and move the bounds."""
-        nonlocal lb, ub, best_sites
+        nonlocal lb, ub, best_sites, lp_fails
         cov = rows_at(values[mid])
         if cov.shape[0] and np.any(np.diff(cov.indptr) == 0):
             status, sites = "infeasible", []
         else:
             status, sites = _probe(cov, cap, deadline, seed, mode)
+            if status != "infeasible (LP)":
+                lp_fails = min(lp_fails, mid)
         probes.append((float(values[mid]), status))
         logger.debug("pcenter probe %s at %.3f: %s (t=%.2fs)", mode, values[mid], status,
                      time.perf_counter() - t0)
@@ -264,13 +271,14 @@ def solve_pcenter(
     def bisect(lo: int, hi: int, mode: str) -> int:
         """Bisect ``values[lo..hi]`` with ``mode`` probes; the first undecided index or -1.
 
-        ``"exact"`` stops at the first undecided value. ``"search"`` (local search)
-        looks higher after a failed probe, ``"down"`` (exact) looks lower after an
-        undecided one, where refutations are easier; both stop once the interval is
-        within ``REFINE_TOL`` (``"down"`` goes on to a single value: that is a proof).
+        ``"exact"`` stops at the first undecided value. ``"lp"`` (the LP alone) and
+        ``"down"`` (exact) look lower after an undecided probe, where refutations are
+        easier; ``"search"`` (local search) looks higher after a failed one. ``"lp"``
+        and ``"search"`` stop once the interval is within ``REFINE_TOL``; ``"down"``
+        goes on to a single value (that is a proof).
         """
         while lo < hi and time.perf_counter() < deadline and (
-            mode != "search" or values[hi] - values[lo] > REFINE_TOL * values[hi]
+            mode in ("exact", "down") or values[hi] - values[lo] > REFINE_TOL * values[hi]
         ):
             mid = (lo + hi) // 2
             status = probe(mid, "exact" if mode == "down" else mode)
@@ -280,7 +288,7 @@ def solve_pcenter(
                 lo = lb
             elif mode == "exact":
                 return mid
-            elif mode == "down":
+            elif mode in ("down", "lp"):
                 hi = mid
             else:
                 lo = mid + 1  # no cover found: look higher (nothing proven)
@@ -288,6 +296,8 @@ def solve_pcenter(
 
     undecided = bisect(lb, ub, "exact")
     if undecided >= 0:
+        # Cheap LP refutations first, only where the LP has not already failed.
+        bisect(lb, min(undecided, lp_fails), "lp")
         bisect(lb, ub, "search")  # covers found by the local search lower the worst time
         bisect(lb, min(undecided, ub), "down")  # exact probes below: raise the bound
     sites = np.union1d(fixed, allowed[np.asarray(best_sites, dtype=np.int64)])
