@@ -30,6 +30,8 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
 
+from lowalt.optimize._common import rows_covered_by
+
 __all__ = ["improve_max_cover"]
 
 TABU_MOVES = 7
@@ -74,9 +76,12 @@ def improve_max_cover(
     """
     n_rows, n_sites = cov.shape
     w = np.asarray(weights, dtype=np.float64)
+    if len(sites) == 0 or len(sites) >= n_sites:  # no exchange possible
+        start = np.asarray(sites, dtype=np.int64)
+        return sorted(int(s) for s in start), float(w[rows_covered_by(cov, start)].sum())
     smaj = sp.csr_array(cov.T) if site_major is None else site_major
     csr = sp.csr_array(cov, dtype=np.float64)
-    ok = np.ones(n_sites, dtype=bool) if allowed is None else allowed.astype(bool).copy()
+    ok = np.ones(n_sites, dtype=bool) if allowed is None else allowed.astype(bool)
     chosen = np.zeros(n_sites, dtype=bool)
     chosen[np.asarray(sites, dtype=np.int64)] = True
     count = np.zeros(n_rows, dtype=np.int64)
@@ -93,8 +98,6 @@ def improve_max_cover(
     best_sites, best_value = np.nonzero(chosen)[0], value
     tabu_until = np.zeros(n_sites, dtype=np.int64)
     move = stall = 0
-    if len(sites) == 0 or len(sites) >= n_sites:
-        return [int(s) for s in best_sites], best_value
     while stall < stall_moves and time.perf_counter() < deadline:
         move += 1
         gain = smaj @ np.where(count == 0, w, 0.0)
@@ -123,11 +126,4 @@ def improve_max_cover(
             best_sites, best_value, stall = np.nonzero(chosen)[0], value, 0
         else:
             stall += 1
-    return [int(s) for s in best_sites], float(w[_covered(smaj, best_sites, n_rows)].sum())
-
-
-def _covered(smaj: sp.csr_array, sites: NDArray[np.int64], n_rows: int) -> NDArray[np.bool_]:
-    mask = np.zeros(n_rows, dtype=bool)
-    for s in sites:
-        mask[smaj.indices[smaj.indptr[s]:smaj.indptr[s + 1]]] = True
-    return mask
+    return [int(s) for s in best_sites], float(w[rows_covered_by(cov, best_sites)].sum())

@@ -205,7 +205,7 @@ def solve_mclp(
         extras["swap_search_value"] = g_value
         hint[:n] = 0.0
         hint[ls_sites] = 1.0
-        hint[n:] = (local[:, ls_sites].sum(axis=1) > 0).astype(float)
+        hint[n:] = rows_covered_by(local, np.asarray(ls_sites, dtype=np.int64))
         if g_value >= sub_bound * (1 - 1e-12):
             sites = np.union1d(fixed, np.asarray(chosen, dtype=np.int64))
             return _finish(cov, w, sites, sub_bound, SolveStatus.OPTIMAL, t0, extras)
