@@ -9,6 +9,7 @@ import time
 import numpy as np
 import pytest
 import scipy.sparse as sp
+from ortools.util.python.pybind_solve_interrupter import PySolveInterrupter
 from scipy.optimize import linprog
 
 from lowalt.optimize import SolveStatus, _lpbound, solve_lscp, solve_pcenter
@@ -82,6 +83,29 @@ def test_row_generation_reaches_the_full_lp(monkeypatch: pytest.MonkeyPatch) -> 
     assert lp.bound == pytest.approx(lp_value(cov), abs=1e-6)
 
 
+def test_every_lp_round_is_reported_as_a_proof_and_an_interrupt_stops_the_rounds(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(_lpbound, "LP_INITIAL_ROWS", 6)
+    monkeypatch.setattr(_lpbound, "LP_BATCH_ROWS", 4)
+    t = geometric(400, 40, seed=3)
+    cov = sp.csr_array(t.T <= 300.0)
+    a_t = sp.csr_array(cov, dtype=float).T
+    seen: list[_lpbound.CoverLP] = []
+    full = cover_lp(cov, deadline=far(), on_round=seen.append)
+    assert full is not None and full.optimal and len(seen) == full.rounds > 2
+    assert [r.rounds for r in seen] == sorted(r.rounds for r in seen)
+    for r in seen:  # each round is a feasible dual, its bound at most the LP value
+        assert np.all(r.y >= 0) and np.all(a_t @ r.y <= 1.0 + 1e-12)
+        assert r.bound <= r.y.sum() and r.bound <= full.bound + 1e-9
+    assert np.diff([r.bound for r in seen]).min() >= 0.0
+    interrupter = PySolveInterrupter()
+    first = cover_lp(cov, deadline=far(), on_round=lambda _: interrupter.interrupt(),
+                     interrupter=interrupter)
+    assert first is not None and first.rounds == 1 and not first.optimal
+    assert first.bound == pytest.approx(seen[0].bound)
+
+
 def test_lp_bound_at_an_expired_deadline_is_none() -> None:
     cov = random_cov(np.random.default_rng(0), 20, 8)
     assert cover_lp(cov, deadline=time.perf_counter() - 1.0) is None
@@ -151,13 +175,14 @@ def test_lazy_cover_with_the_lp_matches_brute_force(seed: int) -> None:
         assert dec.status == ("feasible" if cap >= opt else "infeasible")
 
 
+@pytest.mark.parametrize("workers", [1, 2])
 @pytest.mark.parametrize("seed", range(4))
-def test_lscp_with_the_lp_matches_brute_force(seed: int, monkeypatch: pytest.MonkeyPatch
-                                              ) -> None:
+def test_lscp_with_the_lp_matches_brute_force(seed: int, workers: int,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(lscp_module, "LP_MIN_NNZ", 0)  # small models normally skip the LP
     t = geometric(300, 16, seed=40 + seed)
     t = t[:, (t <= 300.0).any(axis=0)]
-    res = solve_lscp(t, 300.0, fixed_sites=[0], time_limit_s=30)
+    res = solve_lscp(t, 300.0, fixed_sites=[0], time_limit_s=30, num_workers=workers)
     cov = sp.csr_array(t.T <= 300.0)
     cov = cov[np.diff(cov.indptr) > 0]
     assert res.status is SolveStatus.OPTIMAL
@@ -226,17 +251,36 @@ def test_pcenter_after_an_undecided_probe_keeps_valid_bounds(
                           else SolveStatus.FEASIBLE)
 
 
-def test_lscp_refutes_odd_cycles_the_lp_cannot(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Two 5-cycles: LP 5 (y = ½ on every cell), optimum 6; the refutation proves 6."""
+@pytest.mark.parametrize("workers", [1, 2])
+def test_lscp_refutes_odd_cycles_the_lp_cannot(workers: int,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two 5-cycles: LP 5 (y = ½ on every cell), optimum 6; the refutation proves 6.
+
+    The first LP round is already tight, so the refutation runs from that round (during
+    the LP) in both worker modes."""
     monkeypatch.setattr(lscp_module, "LP_MIN_NNZ", 0)
     t = np.full((10, 10), np.inf)
     for c in range(2):
         for j in range(5):
             t[5 * c + j, [5 * c + j, 5 * c + (j + 1) % 5]] = 100.0
-    res = solve_lscp(t, 300.0, time_limit_s=30)
+    res = solve_lscp(t, 300.0, time_limit_s=30, num_workers=workers)
     assert res.status is SolveStatus.OPTIMAL and res.objective == 6
     assert res.extras["lp_bound"] == pytest.approx(5.0, abs=1e-6)
     assert res.extras["refuted"] == 1
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_lscp_without_a_local_search_is_still_proven(seed: int,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """A search that never improves greedy: the refutations and CP-SAT must still find and
+    prove the optimum (covers found by a refutation attempt are kept)."""
+    monkeypatch.setattr(lscp_module, "LP_MIN_NNZ", 0)
+    monkeypatch.setattr(lscp_module.CoverSearch, "run", lambda self, **_: list(self.best))
+    t = geometric(300, 16, seed=60 + seed)
+    t = t[:, (t <= 300.0).any(axis=0)]
+    cov = sp.csr_array(t.T <= 300.0)
+    res = solve_lscp(t, 300.0, time_limit_s=30)
+    assert res.status is SolveStatus.OPTIMAL and res.objective == min_cover(cov)
 
 
 def test_lazy_cover_passes_the_exact_rows_to_cp_sat(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -96,6 +96,7 @@ def lazy_min_cover(
     lp: CoverLP | None = None,
     local_search: bool = True,
     initial_rows: int = INITIAL_ROWS,
+    expect_infeasible: bool = False,
 ) -> LazyOutcome:
     """Minimum set cover of every row of ``cov`` (rows × sites), or a cover of size ≤ cap.
 
@@ -121,6 +122,9 @@ def lazy_min_cover(
         Run the swap local search on the starting cover first (large models only).
     initial_rows
         Rows in the first subset.
+    expect_infeasible
+        Decision mode for refutations: skip CP-SAT's objective-free first attempt,
+        which finds covers fast but cannot refute (see ``solve_cover_cpsat``).
     """
     n_rows = cov.shape[0]
     smaj = sp.csr_array(cov.T)
@@ -175,7 +179,8 @@ def lazy_min_cover(
             out = CoverOutcome("infeasible", np.zeros(0, dtype=np.int64), 0, lb, 0.0)
         elif cap is not None:
             out = solve_cover_cpsat(local, exact=exact, lower=lb, upper=cap, hint=hint,
-                                    feasibility_only=True, time_limit_s=remaining,
+                                    feasibility_only=True, plain_first=not expect_infeasible,
+                                    time_limit_s=remaining,
                                     num_workers=num_workers, seed=seed)
         else:
             out = solve_cover_cpsat(local, exact=exact, lower=lb, upper=ub - 1, hint=hint,

@@ -31,12 +31,14 @@ from __future__ import annotations
 import logging
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
 from ortools.math_opt import model_parameters_pb2, parameters_pb2
+from ortools.util.python.pybind_solve_interrupter import PySolveInterrupter
 
 from lowalt.optimize._coverage import dominated_columns, dominated_rows, pick_rows
 from lowalt.optimize._mip import MIN_SOLVE_S, build_proto, run_solver, time_limited
@@ -108,7 +110,8 @@ def restriction(lp: CoverLP, cap: int) -> Restriction:
     return Restriction(cap, False, lp.reduced <= slack + _SAFETY, lp.y > slack + _SAFETY)
 
 
-def _solve_lp(local: sp.csr_array, time_limit_s: float
+def _solve_lp(local: sp.csr_array, time_limit_s: float,
+              interrupter: PySolveInterrupter | None = None,
               ) -> tuple[NDArray[np.float64], NDArray[np.float64]] | None:
     """Solve the covering LP of ``local`` with HiGHS's interior point; ``(x, y)`` or None.
 
@@ -124,7 +127,8 @@ def _solve_lp(local: sp.csr_array, time_limit_s: float
     params = time_limited(time_limit_s)
     params.lp_algorithm = parameters_pb2.LP_ALGORITHM_BARRIER
     res = run_solver(proto, parameters_pb2.SOLVER_TYPE_HIGHS, params,
-                     model_parameters_pb2.ModelSolveParametersProto(), time_limit_s)
+                     model_parameters_pb2.ModelSolveParametersProto(), time_limit_s,
+                     interrupter)
     if res.termination.reason != 1:  # TERMINATION_REASON_OPTIMAL
         return None
     sol = res.solutions[0]
@@ -142,6 +146,8 @@ def cover_lp(
     *,
     deadline: float,
     seed: int = 0,
+    on_round: Callable[[CoverLP], None] | None = None,
+    interrupter: PySolveInterrupter | None = None,
 ) -> CoverLP | None:
     """Bound the minimum cover of every row of ``cov`` by its LP relaxation.
 
@@ -153,6 +159,12 @@ def cover_lp(
         ``time.perf_counter()`` value at which to stop (the best bound so far is kept).
     seed
         Seed of the initial row sample (half the least-covered rows, half a sample).
+    on_round
+        Called after every round with the best bound so far (each is a valid proof, so
+        another thread can use it before the LP is done).
+    interrupter
+        Stops the row generation, also mid-solve, once interrupted from another thread
+        (the best bound so far is returned).
 
     Returns
     -------
@@ -170,7 +182,7 @@ def cover_lp(
     purged_at = -math.inf
     while True:
         remaining = deadline - time.perf_counter()
-        if remaining < MIN_SOLVE_S:
+        if remaining < MIN_SOLVE_S or (interrupter is not None and interrupter.interrupted):
             break
         sub = cov[active]
         keep = ~dominated_rows(sub)
@@ -178,7 +190,7 @@ def cover_lp(
         sub = sub[np.nonzero(keep)[0]]
         cand = np.unique(sub.indices).astype(np.int64)
         cand = cand[~dominated_columns(sub, cand)]
-        out = _solve_lp(sp.csr_array(sub[:, cand], dtype=np.float64), remaining)
+        out = _solve_lp(sp.csr_array(sub[:, cand], dtype=np.float64), remaining, interrupter)
         if out is None:
             break
         rounds += 1
@@ -196,6 +208,8 @@ def cover_lp(
         if best is None or bound > best.bound or violated.size == 0:
             reduced = np.maximum(1.0 - colsum / scale, 0.0)
             best = CoverLP(bound, y, reduced, violated.size == 0, rounds)
+        if on_round is not None:
+            on_round(best)
         logger.debug("cover_lp round %d: %d rows x %d sites, LP %.5f, bound %.5f, %d violated",
                      rounds, active.size, cand.size, float(x.sum()), bound, violated.size)
         if violated.size == 0:

@@ -86,9 +86,14 @@ def run_solver(
     params: parameters_pb2.SolveParametersProto,
     model_params: model_parameters_pb2.ModelSolveParametersProto,
     time_limit_s: float,
+    interrupter: PySolveInterrupter | None = None,
 ) -> result_pb2.SolveResultProto:
-    """Solve ``proto`` with math_opt, interrupting it ``GRACE_S`` after ``time_limit_s``."""
-    interrupter = PySolveInterrupter()
+    """Solve ``proto`` with math_opt, interrupting it ``GRACE_S`` after ``time_limit_s``.
+
+    A caller's ``interrupter`` lets another thread stop the solve early (it is also the
+    one the time-limit timer triggers).
+    """
+    interrupter = PySolveInterrupter() if interrupter is None else interrupter
     timer = threading.Timer(max(time_limit_s, 0.0) + GRACE_S, interrupter.interrupt)
     timer.daemon = True
     timer.start()

@@ -22,13 +22,17 @@ Symbol                Meaning
 Method (chosen by measurement, 2 cores, see ``benchmarks/bench_optimize.py``):
 cells with identical :math:`N_i` are merged (hashing) and the fixed docks' cells are
 dropped. A greedy cover improved by the row-weighting local search (``_localsearch``)
-gives the incumbent while, in a second thread, the LP relaxation is solved by row
-generation (HiGHS); its dual proves :math:`\lceil L \rceil` docks are needed. When the
-LP is nearly tight, "no cover with :math:`\lceil L \rceil` docks" is refuted by CP-SAT
-under the LP's reduced-cost restrictions (see ``_lpbound``), raising the bound by one
-each time. The local search then resumes with the proven bound as its target, and
-lazy row generation solves the model on a growing subset of cells with CP-SAT, each
-subset reduced by row and column dominance and by the same restrictions; a subset
+gives the incumbent while, in a second thread, the prover (``_Prover``) solves the LP
+relaxation by row generation (HiGHS); its dual proves :math:`\lceil L \rceil` docks are
+needed. When the LP is nearly tight, "no cover with :math:`\lceil L \rceil` docks" is
+refuted by CP-SAT under the LP's reduced-cost restrictions (see ``_lpbound``), raising
+the bound by one each time. Every LP round is a proof, so the refutation is first tried
+with the dual of the first nearly tight round, and a success ends the LP early (50k ×
+2k benchmark: proven 16 after LP round 8 of 14, 10.2–11.9 s over 9 runs where waiting
+for the LP took 12.3–17.0 s). The search, woken by each new bound, stops once its
+cover meets it. Otherwise it resumes with the proven bound as its target, and lazy
+row generation solves the model on a growing subset of cells with CP-SAT, each subset
+reduced by row and column dominance and by the same restrictions; a subset
 optimum that covers all cells is optimal.
 """
 
@@ -36,17 +40,20 @@ from __future__ import annotations
 
 import logging
 import math
+import threading
 import time
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
 from numpy.typing import ArrayLike
+from ortools.util.python.pybind_solve_interrupter import PySolveInterrupter
 
 from lowalt.optimize._common import raise_unreachable, rows_covered_by
 from lowalt.optimize._coverage import coverage_rows, dedupe_rows
-from lowalt.optimize._lazy import LOCAL_SEARCH_SHARE, heuristic_cover, lazy_min_cover
+from lowalt.optimize._lazy import heuristic_cover, lazy_min_cover
 from lowalt.optimize._localsearch import CoverSearch
 from lowalt.optimize._lpbound import CoverLP, cover_lp
 from lowalt.optimize._matrix import TimeMatrix, as_site_set, as_time_matrix
@@ -63,8 +70,21 @@ LP_MIN_NNZ = 50_000
 """Smaller models skip the LP bound: CP-SAT proves them directly in milliseconds
 (measured 1k × 100, 10k nonzeros: 0.02 s without the LP, 0.09 s with it). Optics Valley's
 wind model (about 190k nonzeros) needs it: bound 149 with the LP, 135 without."""
-REFUTE_SHARE = 0.25
-"""Share of the remaining budget for each "no cover of lb sites" refutation attempt."""
+REFUTE_SHARE = 0.4
+"""Share of the remaining budget for each "no cover of lb sites" refutation attempt
+after the LP (beside the search when 2 workers)."""
+EARLY_REFUTE_SLACK = 0.05
+"""While the LP runs, a round whose bound is within this of its ceiling is used at once
+for a short refutation (``EARLY_REFUTE_S``) in place of the LP's last rounds."""
+EARLY_REFUTE_S = 1.0
+"""Seconds per refutation attempt during the LP (the LP pauses, the search goes on)."""
+EARLY_RETRY_RATIO = 0.8
+"""After a failed attempt during the LP, the next waits for a round whose slack is below
+this share of the failed one."""
+YIELD_S = 1e-4
+"""Sleep of the search thread at each of its stop checks (every few moves). Without it
+the search holds the GIL and the prover thread's Python steps wait for it (measured on
+a 10 × 10 model: a 0.02 s refutation took 2.8 s beside the search)."""
 SEARCH_AFTER_LP_SHARE = 0.5
 """Share of the budget left after the LP and the refutations in which the local search
 resumes with the proven bound as its target (CP-SAT's lazy loop gets the rest)."""
@@ -143,23 +163,9 @@ def solve_lscp(
     sub = sub[reps]
     logger.info("lscp: %d cells -> %d unique open rows, %d sites, %d nonzeros", n_demand,
                 reps.size, n_sites, sub.nnz)
-    best, lp, search = _incumbent_and_lp(sub, deadline, seed, num_workers)
-    lb = math.ceil(lp.bound) if lp is not None else 0
-    refuted = 0
-    # Reduced-cost refutation: "no cover of lb sites" is quick when the LP is nearly tight.
-    while lp is not None and lb < len(best) and lb - lp.bound <= REFUTE_MAX_SLACK:
-        now = time.perf_counter()
-        if now >= deadline:
-            break
-        out = lazy_min_cover(sub, cap=lb, incumbent=best, lower=lb, lp=lp, local_search=False,
-                             initial_rows=0, deadline=now + REFUTE_SHARE * (deadline - now),
-                             seed=seed)
-        if out.status == "infeasible":
-            lb, refuted = lb + 1, refuted + 1
-            continue
-        if out.status == "feasible":
-            best = out.sites
-        break
+    start = _incumbent_and_lp(sub, deadline, seed, num_workers)
+    best, lp, search = start.best, start.lp, start.search
+    lb = start.lb
     if search is not None and len(best) > lb:
         now = time.perf_counter()
         found = search.run(deadline=now + SEARCH_AFTER_LP_SHARE * max(deadline - now, 0.0),
@@ -174,43 +180,150 @@ def solve_lscp(
         "lscp", sites, sites.size, fixed.size + max(out.bound, lb), status,
         time.perf_counter() - t0, iterations=out.iterations, active_rows=out.active_rows,
         unique_rows=int(reps.size), lp_bound=None if lp is None else fixed.size + lp.bound,
-        refuted=refuted,
+        refuted=start.refuted,
     )
 
 
-def _incumbent_and_lp(
-    cov: sp.csr_array, deadline: float, seed: int, num_workers: int
-) -> tuple[list[int], CoverLP | None, CoverSearch | None]:
-    """Local-search cover and the LP bound (in a second thread if allowed).
+@dataclass
+class _Start:
+    """Incumbent and bounds known when the LP phase ends."""
 
-    The LP solver releases the GIL, so with ``num_workers >= 2`` the LP row generation runs
-    beside the local search, which goes on until the LP is done (measured on the
-    50k × 2k benchmark: LP done after about 11 s, by when the search has usually
-    reached the optimum of 16). Returns the cover, the LP (None for models small enough
-    to skip it) and the search, to be resumed once the bound is known (None when
-    skipped).
+    best: list[int]
+    lp: CoverLP | None
+    search: CoverSearch | None
+    lb: int = 0
+    refuted: int = 0
+
+
+class _Prover:
+    """The LP bound and the reduced-cost refutations that raise it, for one model.
+
+    ``run`` solves the LP by row generation and then, while the LP is nearly tight,
+    refutes "a cover of ``lb`` sites" with CP-SAT under the dual's restrictions (see
+    ``_lpbound``). Every LP round is already a proof: once a round's bound is within
+    ``EARLY_REFUTE_SLACK`` of its ceiling, a short refutation is tried at once, and a
+    success ends the LP, whose last rounds would add almost nothing. With 2 workers this
+    runs in a second thread beside the local search, which reads ``lb`` as its target
+    and is woken by ``changed``.
+    """
+
+    def __init__(self, cov: sp.csr_array, search: CoverSearch | None, seed: int) -> None:
+        self._cov = cov
+        self._search = search
+        self._seed = seed
+        self._failed_slack = math.inf
+        self.lb = 0
+        self.refuted = 0
+        self.lp: CoverLP | None = None
+        self.cover: list[int] | None = None
+        """A cover of ``lb`` sites found by a refutation attempt, if any."""
+        self.changed = threading.Event()
+        self.interrupter = PySolveInterrupter()
+
+    def _incumbent(self) -> list[int] | None:
+        best = None if self._search is None else self._search.best
+        if self.cover is not None and (best is None or len(self.cover) < len(best)):
+            return self.cover
+        return best
+
+    def _raise(self, lb: int) -> None:
+        if lb > self.lb:
+            self.lb = lb
+            self.changed.set()
+
+    def refute(self, lp: CoverLP, deadline: float) -> bool:
+        """Try to prove that no cover has ``ceil(L)`` sites; True when ``lb`` rose."""
+        self._raise(math.ceil(lp.bound))
+        best = self._incumbent()
+        if best is not None and len(best) <= self.lb:
+            return False
+        now = time.perf_counter()
+        out = lazy_min_cover(self._cov, cap=self.lb, incumbent=best, lower=self.lb, lp=lp,
+                             local_search=False, initial_rows=0, deadline=deadline,
+                             seed=self._seed, expect_infeasible=True)
+        logger.debug("lscp: refutation of %d sites (LP round %d, slack %.4f): %s, %.2f s",
+                     self.lb, lp.rounds, self.lb - lp.bound, out.status,
+                     time.perf_counter() - now)
+        if out.status == "infeasible":
+            self.refuted += 1
+            self._raise(self.lb + 1)
+            return True
+        if out.status == "feasible":
+            self.cover = list(out.sites)
+            self.changed.set()
+        return False
+
+    def _on_round(self, lp: CoverLP, lp_deadline: float) -> None:
+        self._raise(math.ceil(lp.bound))
+        slack = self.lb - lp.bound
+        if slack > min(EARLY_REFUTE_SLACK, EARLY_RETRY_RATIO * self._failed_slack):
+            return
+        deadline = min(time.perf_counter() + EARLY_REFUTE_S, lp_deadline)
+        if self.refute(lp, deadline):
+            self.interrupter.interrupt()
+        else:
+            self._failed_slack = slack
+
+    def run(self, lp_deadline: float, deadline: float) -> None:
+        """Solve the LP until ``lp_deadline``, then refute until ``deadline`` at most."""
+        self.lp = cover_lp(self._cov, deadline=lp_deadline, seed=self._seed,
+                           on_round=lambda lp: self._on_round(lp, lp_deadline),
+                           interrupter=self.interrupter)
+        lp = self.lp
+        while lp is not None:
+            self._raise(math.ceil(lp.bound))
+            best = self._incumbent()
+            now = time.perf_counter()
+            if ((best is not None and len(best) <= self.lb) or self.lb - lp.bound
+                    > REFUTE_MAX_SLACK or now >= deadline):
+                break
+            if not self.refute(lp, now + REFUTE_SHARE * (deadline - now)):
+                break
+
+
+def _incumbent_and_lp(cov: sp.csr_array, deadline: float, seed: int, num_workers: int
+                      ) -> _Start:
+    """Local-search cover, the LP bound and refutations (in a second thread if allowed).
+
+    The LP solver and CP-SAT release the GIL, so with ``num_workers >= 2`` the prover
+    (``_Prover``) runs beside the local search, which goes on until the prover is done
+    or the incumbent is proven optimal (measured on the 50k × 2k benchmark: LP done
+    after about 11 s; the search reaches the optimum of 16 in 5 to 13 s). Returns the
+    cover, the LP (None for models small enough to skip it), the search, to be resumed
+    once the bound is known (None when skipped), and the bound proven so far.
     """
     smaj = sp.csr_array(cov.T)
     if cov.nnz < LP_MIN_NNZ:
-        return heuristic_cover(cov, smaj, deadline=deadline, seed=seed), None, None
+        return _Start(heuristic_cover(cov, smaj, deadline=deadline, seed=seed), None, None)
     now = time.perf_counter()
     remaining = max(deadline - now, 0.0)
     lp_deadline = now + LP_SHARE * remaining
-    if num_workers >= 2:
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            future = pool.submit(cover_lp, cov, deadline=lp_deadline, seed=seed)
-            search = CoverSearch(cov, greedy_cover(cov, site_major=smaj), site_major=smaj,
-                                 seed=seed)
-            search.run(deadline=lp_deadline, stall_moves=None, stop=future.done)
-            lp = future.result()
+    search = CoverSearch(cov, greedy_cover(cov, site_major=smaj), site_major=smaj, seed=seed)
+    prover = _Prover(cov, search, seed)
+    if num_workers < 2:  # the search runs afterwards, with the proven bound as its target
+        prover.run(lp_deadline, deadline)
     else:
-        search = CoverSearch(cov, greedy_cover(cov, site_major=smaj), site_major=smaj,
-                             seed=seed)
-        search.run(deadline=now + LOCAL_SEARCH_SHARE * remaining, stall_moves=None)
-        lp = cover_lp(cov, deadline=max(lp_deadline, time.perf_counter()), seed=seed)
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            future = pool.submit(prover.run, lp_deadline, deadline)
+
+            def stop() -> bool:
+                time.sleep(YIELD_S)  # lets the prover thread take the GIL (see YIELD_S)
+                return future.done() or prover.changed.is_set()
+
+            while not future.done() and time.perf_counter() < deadline:
+                search.run(deadline=deadline, target=prover.lb, stall_moves=None, stop=stop)
+                prover.changed.clear()
+                if len(search.best) <= prover.lb:
+                    prover.interrupter.interrupt()  # proven: stop the LP if still running
+                    break
+            future.result()
     best = search.best
-    if lp is not None:
-        logger.info("lscp: incumbent %d sites after %d moves, LP bound %.4f (%d rounds%s)",
-                    len(best), search.moves, lp.bound, lp.rounds,
-                    ", LP optimal" if lp.optimal else "")
-    return best, lp, search
+    if prover.cover is not None and len(prover.cover) < len(best):
+        best = prover.cover
+    start = _Start(best, prover.lp, search, prover.lb, prover.refuted)
+    if start.lp is not None:
+        logger.info("lscp: incumbent %d sites after %d moves, LP bound %.4f (%d rounds%s), "
+                    "proven %d (%d refuted)", len(best), search.moves, start.lp.bound,
+                    start.lp.rounds, ", LP optimal" if start.lp.optimal else "", start.lb,
+                    start.refuted)
+    return start
