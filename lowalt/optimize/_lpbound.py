@@ -118,7 +118,7 @@ def _solve_lp(local: sp.csr_array, time_limit_s: float,
     Measured on the rounds of the 50k × 2k benchmark (about 1,300 × 1,300, 180k
     nonzeros): 0.92 s where GLOP's dual simplex took 1.19 s and HiGHS's dual simplex
     1.27 s; the whole 50k × 2k LSCP proof went from 16.1–19.0 s with GLOP (13 runs) to
-    12.3–17.0 s (12 runs, seeds 0–3). Starting GLOP from the previous round's basis saved only
+    12.3–17.0 s (12 runs). Starting GLOP from the previous round's basis saved only
     about 5 %, because dominance changes the rows and sites every round.
     """
     m, n = local.shape

@@ -207,7 +207,7 @@ class _Prover:
     and is woken by ``changed``.
     """
 
-    def __init__(self, cov: sp.csr_array, search: CoverSearch | None, seed: int) -> None:
+    def __init__(self, cov: sp.csr_array, search: CoverSearch, seed: int) -> None:
         self._cov = cov
         self._search = search
         self._seed = seed
@@ -220,9 +220,10 @@ class _Prover:
         self.changed = threading.Event()
         self.interrupter = PySolveInterrupter()
 
-    def _incumbent(self) -> list[int] | None:
-        best = None if self._search is None else self._search.best
-        if self.cover is not None and (best is None or len(self.cover) < len(best)):
+    def incumbent(self) -> list[int]:
+        """Return the smaller of the search's cover and one found by a refutation."""
+        best = self._search.best
+        if self.cover is not None and len(self.cover) < len(best):
             return self.cover
         return best
 
@@ -234,8 +235,8 @@ class _Prover:
     def refute(self, lp: CoverLP, deadline: float) -> bool:
         """Try to prove that no cover has ``ceil(L)`` sites; True when ``lb`` rose."""
         self._raise(math.ceil(lp.bound))
-        best = self._incumbent()
-        if best is not None and len(best) <= self.lb:
+        best = self.incumbent()
+        if len(best) <= self.lb:
             return False
         now = time.perf_counter()
         out = lazy_min_cover(self._cov, cap=self.lb, incumbent=best, lower=self.lb, lp=lp,
@@ -270,15 +271,12 @@ class _Prover:
                            on_round=lambda lp: self._on_round(lp, lp_deadline),
                            interrupter=self.interrupter)
         lp = self.lp
-        while lp is not None:
-            self._raise(math.ceil(lp.bound))
-            best = self._incumbent()
-            now = time.perf_counter()
-            if ((best is not None and len(best) <= self.lb) or self.lb - lp.bound
-                    > REFUTE_MAX_SLACK or now >= deadline):
-                break
+        if lp is None:
+            return
+        self._raise(math.ceil(lp.bound))
+        while self.lb - lp.bound <= REFUTE_MAX_SLACK and (now := time.perf_counter()) < deadline:
             if not self.refute(lp, now + REFUTE_SHARE * (deadline - now)):
-                break
+                break  # an incumbent meets lb, a cover was found, or time ran out
 
 
 def _incumbent_and_lp(cov: sp.csr_array, deadline: float, seed: int, num_workers: int
@@ -287,10 +285,11 @@ def _incumbent_and_lp(cov: sp.csr_array, deadline: float, seed: int, num_workers
 
     The LP solver and CP-SAT release the GIL, so with ``num_workers >= 2`` the prover
     (``_Prover``) runs beside the local search, which goes on until the prover is done
-    or the incumbent is proven optimal (measured on the 50k × 2k benchmark: LP done
-    after about 11 s; the search reaches the optimum of 16 in 5 to 13 s). Returns the
-    cover, the LP (None for models small enough to skip it), the search, to be resumed
-    once the bound is known (None when skipped), and the bound proven so far.
+    or the incumbent is proven optimal (measured on the 50k × 2k benchmark: the full LP
+    takes about 13 s, round 8's refutation ends it after about 8 s; the search reaches
+    the optimum of 16 in 5 to 13 s). Returns the cover, the LP (None for models small
+    enough to skip it), the search, to be resumed once the bound is known (None when
+    skipped), and the bound proven so far.
     """
     smaj = sp.csr_array(cov.T)
     if cov.nnz < LP_MIN_NNZ:
@@ -317,9 +316,7 @@ def _incumbent_and_lp(cov: sp.csr_array, deadline: float, seed: int, num_workers
                     prover.interrupter.interrupt()  # proven: stop the LP if still running
                     break
             future.result()
-    best = search.best
-    if prover.cover is not None and len(prover.cover) < len(best):
-        best = prover.cover
+    best = prover.incumbent()
     start = _Start(best, prover.lp, search, prover.lb, prover.refuted)
     if start.lp is not None:
         logger.info("lscp: incumbent %d sites after %d moves, LP bound %.4f (%d rounds%s), "
