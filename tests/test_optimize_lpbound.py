@@ -19,7 +19,7 @@ from lowalt.optimize import pcenter as pcenter_module
 from lowalt.optimize._coverage import dominated_columns, dominated_rows
 from lowalt.optimize._lazy import lazy_min_cover
 from lowalt.optimize._lpbound import cover_lp, restriction
-from lowalt.optimize._setcover import solve_cover_cpsat
+from lowalt.optimize._setcover import CostBudget, solve_cover_cpsat
 
 from .test_optimize_bounds import geometric, random_cov
 
@@ -321,3 +321,66 @@ def test_cover_decisions_match_brute_force(seed: int) -> None:
         else:
             assert out.status == "feasible" and out.value <= cap
             assert dense[:, out.columns].any(axis=1).all()
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_every_small_cover_fits_the_reduced_cost_budget(seed: int) -> None:
+    """Soundness of ``CostBudget``: covers of ≤ cap sites spend at most cap - L."""
+    rng = np.random.default_rng(700 + seed)
+    cov = random_cov(rng, int(rng.integers(6, 20)), int(rng.integers(5, 9)), p=0.3)
+    lp = cover_lp(cov, deadline=far())
+    assert lp is not None
+    dense = cov.toarray().astype(int)
+    for cap in range(max(math.ceil(lp.bound), 1), min_cover(cov) + 2):
+        for combo in all_covers(cov, cap):
+            x = np.zeros(dense.shape[1])
+            x[list(combo)] = 1.0
+            spent = lp.reduced @ x + lp.y @ (dense @ x - 1.0)
+            assert spent <= cap - lp.bound + 1e-9
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_cover_decisions_with_the_budget_match_brute_force(seed: int) -> None:
+    """The scaled budget constraint in CP-SAT keeps every cover of at most cap sites."""
+    rng = np.random.default_rng(800 + seed)
+    cov = random_cov(rng, int(rng.integers(8, 18)), int(rng.integers(6, 10)), p=0.3)
+    lp = cover_lp(cov, deadline=far())
+    assert lp is not None
+    best = min_cover(cov)
+    for cap in (best - 1, best, best + 1):
+        if cap < lp.bound:
+            continue
+        r = restriction(lp, cap)
+        cols = np.nonzero(r.allowed_sites)[0]
+        budget = CostBudget(lp.reduced[cols], lp.y, cap - lp.bound)
+        out = solve_cover_cpsat(cov[:, cols], exact=r.exact_rows, upper=cap, budget=budget,
+                                feasibility_only=True, time_limit_s=30)
+        if cap < best:
+            assert out.status == "infeasible"
+        else:
+            assert out.status == "feasible" and out.value <= cap
+            assert cov.toarray()[:, cols[out.columns]].any(axis=1).all()
+
+
+def test_lazy_decisions_add_the_budget_only_when_the_lp_is_nearly_tight(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[bool] = []
+    real = lazy_module.solve_cover_cpsat
+
+    def spy(local: sp.csr_array, **kw: object) -> object:
+        seen.append(kw.get("budget") is not None)
+        return real(local, **kw)
+
+    monkeypatch.setattr(lazy_module, "solve_cover_cpsat", spy)
+    t = np.full((10, 10), np.inf)  # two 5-cycles: LP 5, optimum 6
+    for c in range(2):
+        for j in range(5):
+            t[5 * c + j, [5 * c + j, 5 * c + (j + 1) % 5]] = 100.0
+    cov = sp.csr_array(t.T <= 300.0)
+    lp = cover_lp(cov, deadline=far())
+    assert lp is not None and lp.bound == pytest.approx(5.0, abs=1e-6)
+    assert lazy_min_cover(cov, cap=5, lp=lp, deadline=far()).status == "infeasible"
+    out = lazy_min_cover(cov, cap=6, lp=lp, incumbent=list(range(10)), deadline=far())
+    assert out.status == "feasible"
+    # cap 5: slack about 0 gets the budget; cap 6: slack 1 does not.
+    assert seen == [True, False]
