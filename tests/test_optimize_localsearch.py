@@ -128,3 +128,22 @@ def test_start_must_be_a_full_cover() -> None:
         CoverSearch(cov, [0])
     assert improve_cover(cov, [1, 0], deadline=far(), stall_moves=50) == [0, 1]  # optimal
     assert improve_cover(sp.csr_array((0, 3), dtype=bool), [2], deadline=far()) == [2]
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+@pytest.mark.parametrize("seed", range(3))
+def test_lscp_search_pair_meets_the_target_or_returns_its_best_cover(seed: int,
+                                                                     workers: int) -> None:
+    from lowalt.optimize.lscp import _search_on
+
+    cov = geometric_cov(150, 14, seed=60 + seed)
+    opt = min_cover(cov)
+    start = greedy_cover(cov)
+    found = _search_on(CoverSearch(cov, start, seed=seed), cov, opt, seed, workers,
+                       deadline=far())
+    assert covers_all(cov, found) and len(found) == opt
+    t0 = time.perf_counter()  # an unreachable target: both searches run to the deadline
+    found = _search_on(CoverSearch(cov, start, seed=seed), cov, opt - 1, seed, workers,
+                       deadline=t0 + 0.3)
+    assert covers_all(cov, found) and len(found) >= opt
+    assert time.perf_counter() - t0 < 5.0

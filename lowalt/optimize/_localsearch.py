@@ -10,15 +10,17 @@ changed longest ago.
 
 Scores are kept incrementally: for a chosen site, minus the weight of the rows only it
 covers; for any other site, the weight of the uncovered rows it covers. A move touches
-only the rows of the two sites it changes (each update is one sparse product over
-those rows), and the single site covering a row is found from the running sum of the
-chosen site indices over the row.
+only the rows of the two sites it changes (each update is one compiled pass over those
+rows, ``_scatter_rows``), and the single site covering a row is found from the running
+sum of the chosen site indices over the row.
 
-Measured on the 50,000 × 2,000 benchmark (about 500 moves per second): the optimum of 16
-sites was reached in 5 to 13 s over four seeds (20,000 × 1,000: in 4 to 5 s), where the
-earlier variant of this search (add first, then drop; ties to the lowest index) stayed
-at 20 sites after 30 s at the same speed. Deterministic for a fixed seed. The result is
-a heuristic upper bound; proofs come from the exact kernels.
+Measured on the 50,000 × 2,000 benchmark: about 900 moves per second (about 420 when the
+column sums were scipy row slices and products; same moves, same covers). The optimum
+of 16 sites was reached after 2,800 to 12,100 moves on instance seeds 0–2 (seed 0 with
+search seed 0: 4,806 moves, 5.6 s), where the earlier variant of this search (add
+first, then drop; ties to the lowest index) stayed at 20 sites after 30 s.
+Deterministic for a fixed seed. The result is a heuristic upper bound; proofs come from
+the exact kernels.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from collections.abc import Callable
 
 import numpy as np
 import scipy.sparse as sp
+from numba import njit
 from numpy.typing import NDArray
 
 __all__ = ["CoverSearch", "improve_cover"]
@@ -36,6 +39,23 @@ STALL_MOVES = 20_000
 """Default number of moves without a smaller cover after which ``improve_cover`` stops."""
 _CHECK_EVERY = 16
 """Moves between two looks at the clock and the stop callback."""
+
+
+@njit(cache=True, nogil=True)
+def _scatter_rows(score: NDArray[np.float64], indptr: NDArray[np.integer],
+                  indices: NDArray[np.integer], rows: NDArray[np.int64],
+                  weights: NDArray[np.float64], sign: float) -> None:
+    """Add ``sign * weights[t]`` to ``score[j]`` for every site ``j`` of row ``rows[t]``.
+
+    The per-move column sums of the search, compiled (numba) and without copying the
+    rows: 2.1 times the moves per second of the scipy row slice and product it
+    replaces (50k × 2k benchmark, seed 0: 883 against 421 per second, same moves).
+    """
+    for t in range(rows.size):
+        r = rows[t]
+        w = sign * weights[t]
+        for k in range(indptr[r], indptr[r + 1]):
+            score[indices[k]] += w
 
 
 class CoverSearch:
@@ -62,7 +82,6 @@ class CoverSearch:
                  site_major: sp.csr_array | None = None, seed: int = 0) -> None:
         n_rows, n_cols = cov.shape
         self._cov = cov
-        self._covf = sp.csr_array((np.ones(cov.nnz), cov.indices, cov.indptr), shape=cov.shape)
         self._smaj = sp.csr_array(cov.T) if site_major is None else site_major
         self._rng = np.random.default_rng(seed)
         self._chosen = np.zeros(n_cols, dtype=bool)
@@ -93,9 +112,10 @@ class CoverSearch:
     def _rows_of(self, site: int) -> NDArray[np.int32]:
         return self._smaj.indices[self._smaj.indptr[site] : self._smaj.indptr[site + 1]]
 
-    def _column_sums(self, rows: NDArray[np.int64], weights: NDArray[np.float64]
-                     ) -> NDArray[np.float64]:
-        return self._covf[rows].T @ weights
+    def _add_column_sums(self, rows: NDArray[np.int64], weights: NDArray[np.float64],
+                         sign: float) -> None:
+        """Add ``sign`` times the ``weights``-weighted column sums of ``rows`` to the scores."""
+        _scatter_rows(self._score, self._cov.indptr, self._cov.indices, rows, weights, sign)
 
     def _add(self, site: int) -> None:
         rows = self._rows_of(site)
@@ -103,7 +123,7 @@ class CoverSearch:
         newly = rows[before == 0]
         second = rows[before == 1]
         if newly.size:
-            self._score -= self._column_sums(newly, self._w[newly])
+            self._add_column_sums(newly, self._w[newly], -1.0)
         if second.size:  # their single owner no longer loses them on a drop
             self._score += np.bincount(self._owner[second], weights=self._w[second],
                                        minlength=self._score.size)
@@ -122,7 +142,7 @@ class CoverSearch:
         lost = rows[after == 0]
         single = rows[after == 1]
         if lost.size:
-            self._score += self._column_sums(lost, self._w[lost])
+            self._add_column_sums(lost, self._w[lost], 1.0)
         if single.size:  # their remaining owner now loses them on a drop
             self._score -= np.bincount(self._owner[single], weights=self._w[single],
                                        minlength=self._score.size)
@@ -199,7 +219,7 @@ class CoverSearch:
         still = np.nonzero(self._cnt == 0)[0]
         if still.size:
             self._w[still] += 1.0
-            self._score += self._column_sums(still, np.ones(still.size))
+            self._add_column_sums(still, np.ones(still.size), 1.0)
 
 
 def improve_cover(
