@@ -28,9 +28,9 @@ needed. When the LP is nearly tight, "no cover with :math:`\lceil L \rceil` dock
 refuted by CP-SAT under the LP's reduced-cost restrictions (see ``_lpbound``), raising
 the bound by one each time. Every LP round is a proof, so the refutation is first tried
 with the dual of the first nearly tight round, and a success ends the LP early (50k ×
-2k benchmark: proven 16 after LP round 8 of 14, 10.2–11.9 s over 9 runs where waiting
-for the LP took 12.3–17.0 s). The search, woken by each new bound, stops once its
-cover meets it. Otherwise it resumes with the proven bound as its target, and lazy
+2k benchmark: proven 16 after LP round 7 of 14). The search, woken by each new bound,
+stops once its cover meets it. Otherwise it resumes with the proven bound as its target,
+beside a second search with another seed (``_search_on``), and then lazy
 row generation solves the model on a growing subset of cells with CP-SAT, each subset
 reduced by row and column dominance and by the same restrictions; a subset
 optimum that covers all cells is optimal.
