@@ -134,16 +134,20 @@ def test_start_must_be_a_full_cover() -> None:
 @pytest.mark.parametrize("seed", range(3))
 def test_lscp_search_pair_meets_the_target_or_returns_its_best_cover(seed: int,
                                                                      workers: int) -> None:
-    from lowalt.optimize.lscp import _search_on
+    from lowalt.optimize.lscp import _search_on, _Start
 
     cov = geometric_cov(150, 14, seed=60 + seed)
     opt = min_cover(cov)
-    start = greedy_cover(cov)
-    found = _search_on(CoverSearch(cov, start, seed=seed), cov, opt, seed, workers,
-                       deadline=far())
+    greedy = greedy_cover(cov)
+
+    def start() -> tuple[CoverSearch, _Start]:
+        search = CoverSearch(cov, greedy, seed=seed)
+        return search, _Start(greedy, None, search, greedy=greedy,
+                              site_major=sp.csr_array(cov.T))
+
+    found = _search_on(*start(), cov, opt, seed, workers, deadline=far())
     assert covers_all(cov, found) and len(found) == opt
     t0 = time.perf_counter()  # an unreachable target: both searches run to the deadline
-    found = _search_on(CoverSearch(cov, start, seed=seed), cov, opt - 1, seed, workers,
-                       deadline=t0 + 0.3)
+    found = _search_on(*start(), cov, opt - 1, seed, workers, deadline=t0 + 0.3)
     assert covers_all(cov, found) and len(found) >= opt
     assert time.perf_counter() - t0 < 5.0

@@ -46,8 +46,6 @@ LOCAL_SEARCH_MIN_NNZ = 200_000
 milliseconds exactly, while a stalled search would spend thousands of moves)."""
 BATCH_ROWS = 1000
 """Most uncovered rows added per iteration (same split)."""
-
-
 BUDGET_MAX_SLACK = 0.045
 """Decisions whose LP slack ``cap - L`` is at most this get the reduced-cost budget
 constraint (``_setcover.CostBudget``). Measured over 8 CP-SAT seeds on refutations
@@ -55,6 +53,7 @@ of the 50k × 2k LSCP benchmark: slack 0.034 and 0.040, 1.6–2× faster with it
 3.4 s against 3.8 s with it (mean); 0.02–0.026, 0.1 s slower. With large slacks it
 is weak and got in the way: the 5,000 × 500 p-center probes (slack about 0.8) that
 CP-SAT refuted in 9 s were not refuted in 13 s with it."""
+
 
 @dataclass(frozen=True)
 class LazyOutcome:
@@ -178,9 +177,9 @@ def lazy_min_cover(
         local = sub[:, cand]
         keep = ~dominated_rows(local, protect=exact)
         local = local[keep]
-        budget = None
         if exact is not None:
             exact = exact[keep]
+        budget = None
         if lp is not None and cap is not None and cap - lp.bound <= BUDGET_MAX_SLACK:
             budget = CostBudget(lp.reduced[cand], lp.y[active[keep]], cap - lp.bound)
         pos = np.searchsorted(cand, hint_sites)

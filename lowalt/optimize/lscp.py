@@ -44,7 +44,7 @@ import threading
 import time
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.sparse as sp
@@ -171,7 +171,7 @@ def solve_lscp(
     lb = start.lb
     if search is not None and len(best) > lb:
         now = time.perf_counter()
-        found = _search_on(search, sub, lb, seed, num_workers,
+        found = _search_on(search, start, sub, lb, seed, num_workers,
                            deadline=now + SEARCH_AFTER_LP_SHARE * max(deadline - now, 0.0))
         if len(found) < len(best):
             best = found
@@ -187,21 +187,20 @@ def solve_lscp(
     )
 
 
-def _search_on(search: CoverSearch, cov: sp.csr_array, target: int, seed: int,
-               num_workers: int, deadline: float) -> list[int]:
+def _search_on(search: CoverSearch, start: _Start, cov: sp.csr_array, target: int,
+               seed: int, num_workers: int, deadline: float) -> list[int]:
     """Resume ``search`` towards ``target`` sites; with 2 workers, beside a second search.
 
     The second search starts from the greedy cover with another seed, in a thread: the
     searches' compiled column sums release the GIL, and the moves a search needs
     depend much on its seed (50k × 2k benchmark, instance seed 3: search seed 0 finds
     16 sites after about 6,000 moves, seeds 1–3 not within 40 s). Both stop once
-    either meets ``target``. Returns the smaller cover.
+    either meets ``target``. Returns the smaller cover. ``start`` gives the greedy cover
+    and site-major matrix the first search was built from.
     """
     if num_workers < 2:
         return search.run(deadline=deadline, target=target, stall_moves=None)
-    smaj = sp.csr_array(cov.T)
-    other = CoverSearch(cov, greedy_cover(cov, site_major=smaj), site_major=smaj,
-                        seed=seed + 1)
+    other = CoverSearch(cov, start.greedy, site_major=start.site_major, seed=seed + 1)
     done = threading.Event()
 
     def stop() -> bool:
@@ -230,6 +229,10 @@ class _Start:
     search: CoverSearch | None
     lb: int = 0
     refuted: int = 0
+    greedy: list[int] = field(default_factory=list)
+    """The greedy cover the search started from (empty when there is no search)."""
+    site_major: sp.csr_array | None = None
+    """The coverage matrix transposed (site-major), when there is a search."""
 
 
 class _Prover:
@@ -334,7 +337,8 @@ def _incumbent_and_lp(cov: sp.csr_array, deadline: float, seed: int, num_workers
     now = time.perf_counter()
     remaining = max(deadline - now, 0.0)
     lp_deadline = now + LP_SHARE * remaining
-    search = CoverSearch(cov, greedy_cover(cov, site_major=smaj), site_major=smaj, seed=seed)
+    greedy = greedy_cover(cov, site_major=smaj)
+    search = CoverSearch(cov, greedy, site_major=smaj, seed=seed)
     prover = _Prover(cov, search, seed)
     if num_workers < 2:  # the search runs afterwards, with the proven bound as its target
         prover.run(lp_deadline, deadline)
@@ -354,7 +358,7 @@ def _incumbent_and_lp(cov: sp.csr_array, deadline: float, seed: int, num_workers
                     break
             future.result()
     best = prover.incumbent()
-    start = _Start(best, prover.lp, search, prover.lb, prover.refuted)
+    start = _Start(best, prover.lp, search, prover.lb, prover.refuted, greedy, smaj)
     if start.lp is not None:
         logger.info("lscp: incumbent %d sites after %d moves, LP bound %.4f (%d rounds%s), "
                     "proven %d (%d refuted)", len(best), search.moves, start.lp.bound,
