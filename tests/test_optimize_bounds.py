@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from lowalt.optimize import SolveStatus, solve_backup, solve_mclp, solve_mexclp
-from lowalt.optimize._coverage import coverage_rows, dominated_columns
+from lowalt.optimize import SolveStatus, _coverage, solve_backup, solve_mclp, solve_mexclp
+from lowalt.optimize._coverage import coverage_rows, dominated_columns, dominated_rows
 from lowalt.optimize._matrix import as_time_matrix
 from lowalt.optimize._multicover import cover_counts, greedy_multicover, lazy_multicover
 from lowalt.optimize.greedy import greedy_max_cover, max_cover_upper_bound
@@ -205,3 +205,29 @@ def test_coverage_rows_matches_a_dense_comparison(seed: int) -> None:
     for i in range(n_dem):  # site indices ascend within every row
         row = cov.indices[cov.indptr[i] : cov.indptr[i + 1]]
         assert np.all(np.diff(row) > 0)
+
+
+@pytest.mark.parametrize("bitsets", [True, False])
+@pytest.mark.parametrize("seed", range(40))
+def test_dominated_rows_match_the_pairwise_definition(seed: int, bitsets: bool,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """A row is flagged iff some row earlier in (size, index) order lies within it."""
+    monkeypatch.setattr(_coverage, "_BITSET_BYTES", 1 << 40 if bitsets else 0)
+    rng = np.random.default_rng(700 + seed)
+    d = rng.random((int(rng.integers(1, 40)), int(rng.integers(1, 80)))) < rng.uniform(0.03, 0.7)
+    if seed % 3 == 0:
+        d = np.vstack([d, d[: d.shape[0] // 2]])  # identical rows: the lowest index stays
+    protect = rng.random(d.shape[0]) < 0.2
+    deg = d.sum(axis=1)
+    expected = np.array([
+        not protect[a] and any(
+            b != a and (deg[b], b) < (deg[a], a) and not np.any(d[b] & ~d[a])
+            for b in range(d.shape[0]))
+        for a in range(d.shape[0])
+    ])
+    cov = sp.csr_array(d)
+    np.testing.assert_array_equal(dominated_rows(cov, protect=protect), expected)
+    # Every flagged row contains a kept row: a cover of the kept rows covers it too.
+    kept = np.nonzero(~dominated_rows(cov))[0]
+    for a in np.nonzero(dominated_rows(cov))[0]:
+        assert any(not np.any(d[b] & ~d[a]) for b in kept)
