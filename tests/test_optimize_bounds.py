@@ -207,12 +207,14 @@ def test_coverage_rows_matches_a_dense_comparison(seed: int) -> None:
         assert np.all(np.diff(row) > 0)
 
 
-@pytest.mark.parametrize("bitsets", [True, False])
+@pytest.mark.parametrize("path", ["pairwise", "bitsets", "counts"])
 @pytest.mark.parametrize("seed", range(40))
-def test_dominated_rows_match_the_pairwise_definition(seed: int, bitsets: bool,
+def test_dominated_rows_match_the_pairwise_definition(seed: int, path: str,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     """A row is flagged iff some row earlier in (size, index) order lies within it."""
-    monkeypatch.setattr(_coverage, "_BITSET_BYTES", 1 << 40 if bitsets else 0)
+    if path != "pairwise":
+        monkeypatch.setattr(_coverage, "_DENSE_ROWS_WORK", -1.0)
+    monkeypatch.setattr(_coverage, "_BITSET_BYTES", 1 << 40 if path == "bitsets" else 0)
     rng = np.random.default_rng(700 + seed)
     d = rng.random((int(rng.integers(1, 40)), int(rng.integers(1, 80)))) < rng.uniform(0.03, 0.7)
     if seed % 3 == 0:

@@ -28,6 +28,11 @@ logger = logging.getLogger(__name__)
 
 _DENSE_DOMINANCE_LIMIT = 6000
 """Largest number of columns (or rows) for which the pairwise dominance test is run."""
+_DENSE_ROWS = 2000
+_DENSE_ROWS_WORK = 2e6
+"""``dominated_rows`` tests pairs with one sparse product up to ``_DENSE_ROWS`` rows
+and this many multiply-adds (milliseconds; the first call of the compiled test in a
+process costs about 0.2 s to load)."""
 _BITSET_BYTES = 256 * 2**20
 """Largest per-row bitset table ``dominated_rows`` builds (beyond it, it counts instead)."""
 _DOMINANCE_WORK_LIMIT = 5e8
@@ -271,13 +276,24 @@ def dominated_rows(cov: sp.csr_array, protect: NDArray[np.bool_] | None = None
     Row a is redundant when some row b has ``sites(b) ⊆ sites(a)``: covering b covers
     a (also b covered ``m`` times covers a ``m`` times). Ties (identical rows) keep the
     lowest index. Rows flagged in ``protect`` (rows with an upper limit on their cover,
-    such as exactly-once rows) are never flagged. Sparse and compiled: the 43,000
-    unique rows of the 50k × 2k benchmark take about 0.8 s (55 % flagged).
+    such as exactly-once rows) are never flagged. Small matrices are tested pairwise
+    with one sparse product; larger ones by a sparse compiled test: the 43,000 unique
+    rows of the 50k × 2k benchmark take about 0.8 s (55 % flagged).
     """
     n_rows, n_cols = cov.shape
     if n_rows == 0:
         return np.zeros(0, dtype=bool)
     guard = np.zeros(n_rows, dtype=bool) if protect is None else np.asarray(protect, dtype=bool)
+    counts = np.bincount(cov.indices, minlength=n_cols).astype(np.float64)
+    s = _subset_matrix(cov) if (n_rows <= _DENSE_ROWS and
+                                float(counts @ counts) <= _DENSE_ROWS_WORK) else None
+    if s is not None:  # small: pairwise, no compiled code
+        deg = row_degrees(cov)
+        idx = np.arange(n_rows)
+        # s[b, a]: b ⊆ a. a is dominated if some other b (smaller, or equal with lower index).
+        s &= (deg[:, None] < deg[None, :]) | ((deg[:, None] == deg[None, :])
+                                              & (idx[:, None] < idx[None, :]))
+        return s.any(axis=0) & ~guard
     smaj = sp.csr_array(cov.T)
     bitsets = n_rows * ((n_cols + 63) // 64) * 8 <= _BITSET_BYTES
     return _superset_rows(cov.indptr, cov.indices, smaj.indptr, smaj.indices, n_cols, guard,
