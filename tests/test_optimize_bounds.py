@@ -233,3 +233,56 @@ def test_dominated_rows_match_the_pairwise_definition(seed: int, path: str,
     kept = np.nonzero(~dominated_rows(cov))[0]
     for a in np.nonzero(dominated_rows(cov))[0]:
         assert any(not np.any(d[b] & ~d[a]) for b in kept)
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+@pytest.mark.parametrize("seed", range(12))
+def test_full_cover_search_skips_only_what_the_covering_lp_rules_out(
+        seed: int, workers: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    from scipy.optimize import linprog
+
+    from lowalt.optimize import mclp as mclp_module
+    from lowalt.optimize.mclp import _full_cover_search
+
+    from .test_optimize_lpbound import min_cover
+
+    rng = np.random.default_rng(900 + seed)
+    cov = random_cov(rng, int(rng.integers(8, 30)), int(rng.integers(4, 12)), p=0.25)
+    d = cov.toarray()
+    lp = linprog(np.ones(d.shape[1]), A_ub=-d.astype(float), b_ub=-np.ones(d.shape[0]),
+                 bounds=(0, None)).fun
+    opt = min_cover(cov)
+    calls: list[int] = []
+    real_run = mclp_module.CoverSearch.run
+
+    def counted(self: object, **kw: object) -> list[int]:
+        calls.append(1)
+        return real_run(self, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(mclp_module.CoverSearch, "run", counted)
+    for cap in range(1, d.shape[1] + 1):
+        calls.clear()
+        found = _full_cover_search(cov, np.ones(d.shape[1], dtype=bool), cap,
+                                   time.perf_counter() + 30.0, seed, workers)
+        assert d[:, found].any(axis=1).all()  # always a full cover
+        if cap >= opt:  # tiny instances: the search reaches the optimum
+            assert len(found) <= cap
+        if workers == 1 and lp > cap + 1e-6 and len(found) > cap:
+            assert not calls  # ruled out by the LP before any search
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_mip_lp_by_interior_point_matches_glop(seed: int) -> None:
+    from lowalt.optimize._mip import solve_mip
+
+    rng = np.random.default_rng(950 + seed)
+    cov = random_cov(rng, 40, 12, p=0.2).astype(float)
+    m, n = cov.shape
+    a = sp.vstack([sp.hstack([-cov, sp.eye_array(m)]),
+                   sp.hstack([sp.csr_array(np.ones((1, n))), sp.csr_array((1, m))])]).tocsr()
+    c = np.concatenate([np.zeros(n), rng.integers(1, 9, m).astype(float)])
+    row_lb, row_ub = np.full(m + 1, -np.inf), np.concatenate([np.zeros(m), [3.0]])
+    glop = solve_mip(c, a, row_lb, row_ub, maximize=True, solver="glop")
+    ipm = solve_mip(c, a, row_lb, row_ub, maximize=True, solver="highs_barrier")
+    assert glop.status == ipm.status == "optimal"
+    assert ipm.objective == pytest.approx(glop.objective, rel=1e-6)

@@ -173,7 +173,8 @@ def solve_mip(
 ) -> MipOutcome:
     """Solve ``min/max c·x + offset`` s.t. ``row_lb <= A x <= row_ub``, bounds, integrality.
 
-    ``solver`` is ``"highs"`` (MIP or LP) or ``"glop"`` (LP only). ``time_limit_s`` (s)
+    ``solver`` is ``"highs"`` (MIP or LP), ``"highs_barrier"`` (LP by interior point) or
+    ``"glop"`` (LP only). ``time_limit_s`` (s)
     covers the whole call: the time spent building the model is deducted from the
     solver's limit, and the solve is interrupted ``GRACE_S`` after that. ``options``
     (``var_lb``, ``var_ub``, ``integer``, ``maximize``, ``offset``) go to ``build_proto``.
@@ -198,8 +199,10 @@ def solve_mip(
         h.variable_values.ids.extend(ids)
         h.variable_values.values.extend(hint)
     stype = (
-        parameters_pb2.SOLVER_TYPE_HIGHS if solver == "highs" else parameters_pb2.SOLVER_TYPE_GLOP
+        parameters_pb2.SOLVER_TYPE_GLOP if solver == "glop" else parameters_pb2.SOLVER_TYPE_HIGHS
     )
+    if solver == "highs_barrier":
+        params.lp_algorithm = parameters_pb2.LP_ALGORITHM_BARRIER
     res = run_solver(proto, stype, params, model_params, time_limit_s)
     reason = res.termination.reason
     tr = result_pb2

@@ -25,10 +25,14 @@ bound is the total reachable weight). The greedy picks also give a proven upper
 bound by submodularity (``max_cover_upper_bound``), reported whatever happens next.
 On large models where greedy reaches ≥ 98 % and a greedy set cover needs at most 2k
 sites, a weighted swap local search (``_localsearch``) looks for k sites reaching every
-reachable cell, on half the budget: found, it is optimal for the same reason (on the
-50k × 2k benchmark k = 20 suffices although greedy needs 29). Otherwise the LP
-relaxation is solved with GLOP: its optimum is a proven bound, and when its solution is
-integral (common on geometric instances) that solution is optimal. Otherwise a swap
+reachable cell, on half the budget, unless the covering LP (row generation, stopped at
+the first round whose bound exceeds k) rules that out: found, it is optimal for the
+same reason (on the 50k × 2k benchmark k = 20 suffices although greedy needs 29).
+Otherwise the LP relaxation is solved with GLOP (HiGHS's interior point above
+``GLOP_MAX_NNZ`` nonzeros; Optics Valley calm air, k = 16 and 32: bounds 35,264 and
+51,355, where the best before were 35,434 by submodularity and 51,692, all reachable
+demand): its optimum is a proven bound, and when its solution is integral (common on
+geometric instances) that solution is optimal. Otherwise a swap
 local search (``_swapsearch``) improves the greedy layout on ``SWAP_SHARE`` of the time
 left (Optics Valley calm air, unit weights, k = 16: 8,501 → 8,800 of a bound of 8,871,
 where HiGHS had not improved on greedy in 60 s), and only then does HiGHS
@@ -39,17 +43,21 @@ the better of the two layouts is returned.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import scipy.sparse as sp
 from numpy.typing import ArrayLike
+from ortools.util.python.pybind_solve_interrupter import PySolveInterrupter
 
 from lowalt.optimize._common import rows_covered_by
 from lowalt.optimize._coverage import coverage_rows, dedupe_rows, dominated_columns
 from lowalt.optimize._lazy import LOCAL_SEARCH_MIN_NNZ
-from lowalt.optimize._localsearch import improve_cover
+from lowalt.optimize._localsearch import CoverSearch
+from lowalt.optimize._lpbound import CoverLP, cover_lp
 from lowalt.optimize._matrix import TimeMatrix, as_site_set, as_time_matrix, as_weights
 from lowalt.optimize._mip import solve_mip
 from lowalt.optimize._swapsearch import improve_max_cover
@@ -62,10 +70,17 @@ logger = logging.getLogger(__name__)
 
 COVER_ALL_SHARE = 0.5
 """Share of the time budget spent looking for k sites that reach every reachable cell."""
-LP_SHARE = 0.25
-"""Most of the remaining budget given to the LP relaxation before the MIP."""
+RULE_OUT_SHARE = 0.1
+"""With one worker, share of that time the covering LP gets first to rule it out."""
+LP_SHARE = 0.4
+"""Most of the remaining budget given to the LP relaxation before the MIP (0.25 left the
+Optics Valley k = 16 LP, about 14 s, at the edge of its limit: bound in one of two runs)."""
 SWAP_SHARE = 0.25
 """Most of the remaining budget given to the swap local search before the MIP."""
+GLOP_MAX_NNZ = 200_000
+"""Larger LPs go to HiGHS's interior point instead of GLOP (Optics Valley calm air, k =
+32, 865,000 nonzeros: HiGHS barrier 13.6 s; GLOP and HiGHS's dual simplex not done in
+60 s; GLOP solves the 1,000 × 100 benchmark LP in about 6 ms)."""
 LP_MAX_NNZ = 2_000_000
 """Larger models skip the separate LP (GLOP rarely finishes it within budget there, and
 the MIP's root LP gives the same bound)."""
@@ -149,11 +164,8 @@ def solve_mclp(
     # Greedy set cover + weighted swap local search, on a share of the budget.
     full: list[int] = []
     if g_value >= 0.98 * reachable and sub.nnz >= LOCAL_SEARCH_MIN_NNZ:
-        smaj = sp.csr_array(sub.T)
-        full = greedy_cover(sub, allowed=allowed, site_major=smaj)
-        if len(full) <= 2 * cap:
-            full = improve_cover(sub, full, site_major=smaj, target=cap, seed=seed,
-                                 deadline=t0 + COVER_ALL_SHARE * time_limit_s)
+        full = _full_cover_search(sub, allowed, cap, t0 + COVER_ALL_SHARE * time_limit_s,
+                                  seed, num_workers)
         extras["cover_all_tried"] = len(full)
     if full and len(full) <= cap:
         sites = np.union1d(fixed, np.asarray(full, dtype=np.int64))
@@ -185,7 +197,8 @@ def solve_mclp(
     # LP relaxation first (GLOP, measured ~6 ms on 1k × 100 where HiGHS needs ~40 ms even
     # for the LP): its optimum is a proven bound, and on geometric instances it is often
     # integral, which proves that solution optimal without branching.
-    lp = solve_mip(c, a, row_lb, row_ub, maximize=True, offset=base, solver="glop",
+    lp = solve_mip(c, a, row_lb, row_ub, maximize=True, offset=base,
+                   solver="glop" if a.nnz <= GLOP_MAX_NNZ else "highs_barrier",
                    time_limit_s=LP_SHARE * max(time_limit_s - (time.perf_counter() - t0), 0.0)
                    ) if a.nnz <= LP_MAX_NNZ else None
     if lp is not None and lp.status == "optimal" and lp.values is not None:
@@ -224,6 +237,49 @@ def solve_mclp(
     bound = min(bound, reachable)
     return _finish(cov, w, sites, bound, _MIP_STATUS[out.status], t0, extras,
                    greedy=(np.union1d(fixed, chosen), g_value))
+
+
+def _full_cover_search(cov: sp.csr_array, allowed: np.ndarray, cap: int, deadline: float,
+                       seed: int, num_workers: int) -> list[int]:
+    """Look for at most ``cap`` sites covering every row; the best cover found.
+
+    Greedy set cover, then (when it needs at most ``2 cap`` sites) the row-weighting
+    local search, stopped as soon as the covering LP proves more than ``cap`` sites are
+    needed. Row generation stops at the first round whose bound (each is a proof)
+    exceeds ``cap``. With 2 workers the LP runs in a second thread beside the search
+    (both release the GIL); with one, it first gets ``RULE_OUT_SHARE`` of the time.
+    Optics Valley calm air, k = 32: the search had spent half the budget on a model
+    whose covering LP needs 36.7 sites; LP round 2 rules it out.
+    """
+    smaj = sp.csr_array(cov.T)
+    full = greedy_cover(cov, allowed=allowed, site_major=smaj)
+    if len(full) > 2 * cap:
+        return full
+    ruled_out = threading.Event()
+    stop_lp = PySolveInterrupter()
+
+    def check(until: float) -> None:
+        def on_round(lp: CoverLP) -> None:
+            if lp.bound > cap:
+                ruled_out.set()
+                stop_lp.interrupt()
+
+        cover_lp(cov, deadline=until, seed=seed, on_round=on_round, interrupter=stop_lp)
+
+    search = CoverSearch(cov, full, site_major=smaj, seed=seed)
+    if num_workers < 2:
+        now = time.perf_counter()
+        check(now + RULE_OUT_SHARE * max(deadline - now, 0.0))
+        if ruled_out.is_set():
+            return full
+        return search.run(deadline=deadline, target=cap, max_moves=200_000)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        future = pool.submit(check, deadline)
+        found = search.run(deadline=deadline, target=cap, max_moves=200_000,
+                           stop=ruled_out.is_set)
+        stop_lp.interrupt()
+        future.result()
+    return found
 
 
 def _finish(
