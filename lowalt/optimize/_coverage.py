@@ -147,17 +147,18 @@ def dedupe_rows(
     return reps, group, merged
 
 
-def _subset_matrix(cov: sp.csr_array) -> NDArray[np.bool_] | None:
+def _subset_matrix(cov: sp.csr_array, max_rows: int = _DENSE_DOMINANCE_LIMIT,
+                   max_work: float = _DOMINANCE_WORK_LIMIT) -> NDArray[np.bool_] | None:
     """``S[a, b]`` true when row a ⊆ row b, for a small matrix; None when too large.
 
-    Too large: more than ``_DENSE_DOMINANCE_LIMIT`` rows, or a product ``cov @ cov.T``
-    costing more than ``_DOMINANCE_WORK_LIMIT`` multiply-adds.
+    Too large: more than ``max_rows`` rows, or a product ``cov @ cov.T`` costing more
+    than ``max_work`` multiply-adds.
     """
     n = cov.shape[0]
-    if n > _DENSE_DOMINANCE_LIMIT:
+    if n > max_rows:
         return None
     counts = np.bincount(cov.indices, minlength=cov.shape[1]).astype(np.float64)
-    if float(counts @ counts) > _DOMINANCE_WORK_LIMIT:
+    if float(counts @ counts) > max_work:
         return None
     c = sp.csr_array(cov, dtype=np.int32)
     inter = (c @ c.T).toarray()
@@ -284,9 +285,7 @@ def dominated_rows(cov: sp.csr_array, protect: NDArray[np.bool_] | None = None
     if n_rows == 0:
         return np.zeros(0, dtype=bool)
     guard = np.zeros(n_rows, dtype=bool) if protect is None else np.asarray(protect, dtype=bool)
-    counts = np.bincount(cov.indices, minlength=n_cols).astype(np.float64)
-    s = _subset_matrix(cov) if (n_rows <= _DENSE_ROWS and
-                                float(counts @ counts) <= _DENSE_ROWS_WORK) else None
+    s = _subset_matrix(cov, max_rows=_DENSE_ROWS, max_work=_DENSE_ROWS_WORK)
     if s is not None:  # small: pairwise, no compiled code
         deg = row_degrees(cov)
         idx = np.arange(n_rows)

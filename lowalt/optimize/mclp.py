@@ -70,6 +70,8 @@ logger = logging.getLogger(__name__)
 
 COVER_ALL_SHARE = 0.5
 """Share of the time budget spent looking for k sites that reach every reachable cell."""
+FULL_COVER_MAX_MOVES = 200_000
+"""Most local-search moves spent looking for k sites that reach every reachable cell."""
 RULE_OUT_SHARE = 0.1
 """With one worker, share of that time the covering LP gets first to rule it out."""
 LP_SHARE = 0.4
@@ -272,10 +274,10 @@ def _full_cover_search(cov: sp.csr_array, allowed: np.ndarray, cap: int, deadlin
         check(now + RULE_OUT_SHARE * max(deadline - now, 0.0))
         if ruled_out.is_set():
             return full
-        return search.run(deadline=deadline, target=cap, max_moves=200_000)
+        return search.run(deadline=deadline, target=cap, max_moves=FULL_COVER_MAX_MOVES)
     with ThreadPoolExecutor(max_workers=1) as pool:
         future = pool.submit(check, deadline)
-        found = search.run(deadline=deadline, target=cap, max_moves=200_000,
+        found = search.run(deadline=deadline, target=cap, max_moves=FULL_COVER_MAX_MOVES,
                            stop=ruled_out.is_set)
         stop_lp.interrupt()
         future.result()
