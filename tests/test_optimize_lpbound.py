@@ -17,6 +17,7 @@ from lowalt.optimize import _lazy as lazy_module
 from lowalt.optimize import lscp as lscp_module
 from lowalt.optimize import pcenter as pcenter_module
 from lowalt.optimize._coverage import dominated_columns, dominated_rows
+from lowalt.optimize._coverbb import decide_cover_bb
 from lowalt.optimize._lazy import lazy_min_cover
 from lowalt.optimize._lpbound import cover_lp, restriction
 from lowalt.optimize._setcover import CostBudget, solve_cover_cpsat
@@ -330,7 +331,8 @@ def test_cover_decisions_match_brute_force(seed: int) -> None:
 
 @pytest.mark.parametrize("seed", range(12))
 def test_cover_decisions_with_the_budget_match_brute_force(seed: int) -> None:
-    """The scaled budget constraint in CP-SAT keeps every cover of at most cap sites."""
+    """The scaled budget constraint in CP-SAT, and the exact rows in the LP branch and
+    bound, keep every cover of at most cap sites."""
     rng = np.random.default_rng(800 + seed)
     cov = random_cov(rng, int(rng.integers(8, 18)), int(rng.integers(6, 10)), p=0.3)
     lp = cover_lp(cov, deadline=far())
@@ -342,13 +344,15 @@ def test_cover_decisions_with_the_budget_match_brute_force(seed: int) -> None:
         r = restriction(lp, cap)
         cols = np.nonzero(r.allowed_sites)[0]
         budget = CostBudget(lp.reduced[cols], lp.y, cap - lp.bound)
-        out = solve_cover_cpsat(cov[:, cols], exact=r.exact_rows, upper=cap, budget=budget,
-                                feasibility_only=True, time_limit_s=30)
-        if cap < best:
-            assert out.status == "infeasible"
-        else:
-            assert out.status == "feasible" and out.value <= cap
-            assert cov.toarray()[:, cols[out.columns]].any(axis=1).all()
+        # CP-SAT with the budget, and the LP branch and bound with the exact rows.
+        for out in (solve_cover_cpsat(cov[:, cols], exact=r.exact_rows, upper=cap,
+                                      budget=budget, feasibility_only=True, time_limit_s=30),
+                    decide_cover_bb(cov[:, cols], cap, exact=r.exact_rows, deadline=far())):
+            if cap < best:
+                assert out.status == "infeasible"
+            else:
+                assert out.status == "feasible" and out.value <= cap
+                assert cov.toarray()[:, cols[out.columns]].any(axis=1).all()
 
 
 def test_lazy_decisions_add_the_budget_only_when_the_lp_is_nearly_tight(

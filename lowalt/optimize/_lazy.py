@@ -20,6 +20,7 @@ import scipy.sparse as sp
 from numpy.typing import NDArray
 
 from lowalt.optimize._coverage import dominated_columns, dominated_rows, gather_rows, pick_rows
+from lowalt.optimize._coverbb import decide_cover_bb
 from lowalt.optimize._localsearch import improve_cover
 from lowalt.optimize._lpbound import CoverLP, restriction
 from lowalt.optimize._setcover import CostBudget, CoverOutcome, solve_cover_cpsat
@@ -104,6 +105,7 @@ def lazy_min_cover(
     local_search: bool = True,
     initial_rows: int = INITIAL_ROWS,
     expect_infeasible: bool = False,
+    decider: str = "cpsat",
 ) -> LazyOutcome:
     """Minimum set cover of every row of ``cov`` (rows × sites), or a cover of size ≤ cap.
 
@@ -132,7 +134,15 @@ def lazy_min_cover(
     expect_infeasible
         Decision mode for refutations: skip CP-SAT's objective-free first attempt,
         which finds covers fast but cannot refute (see ``solve_cover_cpsat``).
+    decider
+        What decides each subset in decision mode: ``"cpsat"`` (``solve_cover_cpsat``)
+        or ``"branch"`` (the LP branch and bound of ``_coverbb``, much faster on
+        subsets whose proof is the LP bound alone, such as p-center probes near the
+        optimum). Minimisation always uses CP-SAT.
     """
+    if decider not in ("cpsat", "branch"):
+        msg = f"decider must be 'cpsat' or 'branch', not {decider!r}"
+        raise ValueError(msg)
     n_rows = cov.shape[0]
     smaj = sp.csr_array(cov.T)
     deg = np.diff(cov.indptr).astype(np.int64)
@@ -187,6 +197,8 @@ def lazy_min_cover(
         hint = pos[ok]
         if np.any(np.diff(local.indptr) == 0):  # a row no allowed site reaches
             out = CoverOutcome("infeasible", np.zeros(0, dtype=np.int64), 0, lb, 0.0)
+        elif cap is not None and decider == "branch":
+            out = decide_cover_bb(local, cap, exact=exact, deadline=deadline)
         elif cap is not None:
             out = solve_cover_cpsat(local, exact=exact, lower=lb, upper=cap, hint=hint,
                                     feasibility_only=True, plain_first=not expect_infeasible,

@@ -1,0 +1,119 @@
+"""The LP branch and bound for set-cover decisions (``_coverbb``), against brute force."""
+
+from __future__ import annotations
+
+import itertools
+import time
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+from lowalt.optimize import _lazy as lazy_module
+from lowalt.optimize import pcenter as pcenter_module
+from lowalt.optimize import solve_pcenter
+from lowalt.optimize._coverbb import _lagrangian, decide_cover_bb
+from lowalt.optimize._lazy import lazy_min_cover
+from lowalt.optimize._lpbound import cover_lp
+
+from .test_optimize_bounds import geometric, random_cov
+from .test_optimize_lpbound import far, min_cover
+
+
+def brute_pcenter(t: np.ndarray, k: int) -> float:
+    """Smallest worst time over every set of ``k`` sites (sites × demand ``t``)."""
+    return min(float(t[list(c)].min(axis=0).max())
+               for c in itertools.combinations(range(t.shape[0]), k))
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_decisions_match_brute_force(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    cov = random_cov(rng, int(rng.integers(6, 22)), int(rng.integers(4, 11)),
+                     p=float(rng.uniform(0.15, 0.45)))
+    dense = cov.toarray()
+    best = min_cover(cov)
+    for cap in range(max(best - 2, 0), best + 2):
+        out = decide_cover_bb(cov, cap, deadline=far())
+        if cap < best:
+            assert out.status == "infeasible", (cap, best)
+        else:
+            assert out.status == "feasible"
+            assert out.value == out.columns.size <= cap
+            assert dense[:, out.columns].any(axis=1).all()
+
+
+def test_lagrangian_bound_holds_for_any_nonnegative_duals() -> None:
+    """Weak duality: every y >= 0 bounds every cover within the column bounds."""
+    rng = np.random.default_rng(7)
+    for _ in range(30):
+        cov = sp.csr_array(random_cov(rng, 10, 7), dtype=np.float64)
+        lo = (rng.random(7) < 0.2).astype(float)
+        hi = np.maximum(lo, (rng.random(7) < 0.8).astype(float))
+        bound, _ = _lagrangian(sp.csr_array(cov.T), rng.normal(0.2, 0.5, 10), None, lo, hi)
+        dense = cov.toarray() > 0
+        for x in itertools.product((0.0, 1.0), repeat=7):
+            xa = np.array(x)
+            if np.all(xa >= lo) and np.all(xa <= hi) and dense[:, xa > 0].any(axis=1).all():
+                assert xa.sum() >= bound - 1e-9
+
+
+def test_trivial_decisions_and_limits() -> None:
+    cov = sp.csr_array(np.eye(4, dtype=bool))
+    assert decide_cover_bb(cov[:0], 0, deadline=far()).status == "feasible"
+    assert decide_cover_bb(cov, 0, deadline=far()).status == "infeasible"
+    assert decide_cover_bb(cov, 3, deadline=far()).status == "infeasible"
+    out = decide_cover_bb(cov, 4, deadline=far())
+    assert out.status == "feasible" and sorted(out.columns) == [0, 1, 2, 3]
+    # A hard instance stopped at once is "unknown", never "infeasible".
+    rng = np.random.default_rng(3)
+    big = random_cov(rng, 300, 120, p=0.05)
+    assert decide_cover_bb(big, 10, deadline=time.perf_counter() - 1.0).status == "unknown"
+    assert decide_cover_bb(big, 10, deadline=far(), stop=lambda: True).status == "unknown"
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_lazy_decisions_by_branch_and_bound_match_cp_sat(seed: int) -> None:
+    t = geometric(70, 16, seed=900 + seed)
+    cov = sp.csr_array(t.T <= 300.0)
+    cov = cov[np.diff(cov.indptr) > 0]
+    opt = min_cover(cov)
+    lp = cover_lp(cov, deadline=far())
+    for cap in (opt - 1, opt):
+        for bound in (lp, None):  # without the LP, refutations are the search's own
+            a = lazy_min_cover(cov, cap=cap, lp=bound, deadline=far(), decider="branch",
+                               initial_rows=10)
+            b = lazy_min_cover(cov, cap=cap, lp=bound, deadline=far(), decider="cpsat",
+                               initial_rows=10)
+            assert a.status == b.status == ("feasible" if cap >= opt else "infeasible")
+            if a.status == "feasible":
+                assert len(a.sites) <= cap
+                assert cov.toarray()[:, a.sites].any(axis=1).all()
+
+
+def test_lazy_rejects_an_unknown_decider() -> None:
+    cov = sp.csr_array(np.eye(3, dtype=bool))
+    with pytest.raises(ValueError, match="decider"):
+        lazy_min_cover(cov, cap=3, deadline=far(), decider="simplex")
+
+
+@pytest.mark.parametrize("decider", ["branch", "cpsat"])
+def test_pcenter_is_exact_with_either_decider(decider: str,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pcenter_module, "DECIDER", decider)
+    calls: list[int] = []
+    real = lazy_module.decide_cover_bb
+
+    def spy(local: sp.csr_array, cap: int, **kw: object) -> object:
+        calls.append(cap)
+        return real(local, cap, **kw)
+
+    monkeypatch.setattr(lazy_module, "decide_cover_bb", spy)
+    for seed in range(8):
+        rng = np.random.default_rng(40 + seed)
+        dem, sites = rng.uniform(0, 9000.0, (80, 2)), rng.uniform(0, 9000.0, (16, 2))
+        t = np.linalg.norm(sites[:, None] - dem[None], axis=2) / 13.3
+        res = solve_pcenter(t, 4, time_limit_s=60)
+        assert res.status.name == "OPTIMAL"
+        assert res.objective == pytest.approx(brute_pcenter(t, 4))
+    assert bool(calls) == (decider == "branch")
