@@ -50,6 +50,7 @@ from ortools.math_opt import (
 )
 from ortools.math_opt.core.python import solver as core_solver
 
+from lowalt.optimize._common import rows_covered_by
 from lowalt.optimize._mip import build_proto
 from lowalt.optimize._setcover import CoverOutcome
 
@@ -138,13 +139,13 @@ class _Lp:
 
 
 class _Node:
-    """A subproblem: column bounds, the LP solution and the Lagrangian bound."""
+    """A subproblem that survived its LP: column bounds (after fixing) and LP values."""
 
-    __slots__ = ("bound", "hi", "lo", "values")
+    __slots__ = ("hi", "lo", "values")
 
     def __init__(self, lo: NDArray[np.float64], hi: NDArray[np.float64],
-                 values: NDArray[np.float64], bound: float) -> None:
-        self.lo, self.hi, self.values, self.bound = lo, hi, values, bound
+                 values: NDArray[np.float64]) -> None:
+        self.lo, self.hi, self.values = lo, hi, values
 
 
 def _propagate(cov: sp.csr_array, lo: NDArray[np.float64], hi: NDArray[np.float64], cap: int
@@ -223,8 +224,10 @@ def decide_cover_bb(
     complete = True  # False once a node is dropped without a proof
 
     def evaluate(lo: NDArray[np.float64], hi: NDArray[np.float64]) -> _Node | None:
-        """Propagate, solve and bound one node; None when it is pruned."""
-        lo, hi = lo.copy(), hi.copy()
+        """Propagate, solve and bound one node; None when it is pruned.
+
+        ``lo`` and ``hi`` belong to the node and are changed in place.
+        """
         if not _propagate(cov, lo, hi, cap):
             return None
         lp.set_bounds(lo, hi)
@@ -236,7 +239,7 @@ def decide_cover_bb(
                 nonlocal complete
                 complete = False  # no LP answer: drop the node, but no proof
                 return None
-            return _Node(lo, hi, values, -np.inf)
+            return _Node(lo, hi, values)
         bound, d = _lagrangian(cov_t, duals, exact, lo, hi)
         if bound > cap + PRUNE_TOL:
             return None
@@ -247,7 +250,7 @@ def decide_cover_bb(
         slack = cap + PRUNE_TOL - bound
         hi[free & (d > slack)] = 0.0
         lo[free & (-d > slack)] = 1.0
-        return _Node(lo, hi, values, bound)
+        return _Node(lo, hi, values)
 
     pending = [(np.zeros(n_cols), np.ones(n_cols))]
     while pending:
@@ -257,7 +260,7 @@ def decide_cover_bb(
         if node is None:
             continue
         chosen = np.flatnonzero(np.maximum(node.values, node.lo) > 0.5)
-        if chosen.size <= cap and np.all(cov[:, chosen].sum(axis=1) >= 1):
+        if chosen.size <= cap and np.all(rows_covered_by(cov, chosen)):
             return outcome("feasible", chosen.astype(np.int64))
         frac = np.abs(node.values - 0.5)
         frac[node.hi == node.lo] = np.inf
