@@ -12,9 +12,10 @@ import scipy.sparse as sp
 from lowalt.optimize import _lazy as lazy_module
 from lowalt.optimize import pcenter as pcenter_module
 from lowalt.optimize import solve_pcenter
-from lowalt.optimize._coverbb import _lagrangian, decide_cover_bb
+from lowalt.optimize._coverbb import _bitsets, _lagrangian, _reduce, decide_cover_bb
 from lowalt.optimize._lazy import lazy_min_cover
 from lowalt.optimize._lpbound import cover_lp
+from lowalt.optimize._setcover import solve_cover_cpsat
 
 from .test_optimize_bounds import geometric, random_cov
 from .test_optimize_lpbound import far, min_cover
@@ -26,21 +27,122 @@ def brute_pcenter(t: np.ndarray, k: int) -> float:
                for c in itertools.combinations(range(t.shape[0]), k))
 
 
-@pytest.mark.parametrize("seed", range(40))
-def test_decisions_match_brute_force(seed: int) -> None:
-    rng = np.random.default_rng(seed)
-    cov = random_cov(rng, int(rng.integers(6, 22)), int(rng.integers(4, 11)),
-                     p=float(rng.uniform(0.15, 0.45)))
+VARIANTS = {
+    "all rows": {},
+    "row generation": {"initial_rows": "half"},
+    "two workers": {"workers": 2},
+    "both": {"initial_rows": "half", "workers": 2},
+}
+
+
+def check_decisions(cov: sp.csr_array, rng: np.random.Generator, variant: str) -> None:
+    """Every cap from the optimum - 2 to the optimum + 1 against brute force."""
     dense = cov.toarray()
     best = min_cover(cov)
+    kw: dict[str, object] = dict(VARIANTS[variant])
+    if kw.get("initial_rows") == "half":
+        kw["initial_rows"] = rng.choice(cov.shape[0], cov.shape[0] // 2, replace=False)
     for cap in range(max(best - 2, 0), best + 2):
-        out = decide_cover_bb(cov, cap, deadline=far())
+        out = decide_cover_bb(cov, cap, deadline=far(), **kw)
         if cap < best:
             assert out.status == "infeasible", (cap, best)
         else:
             assert out.status == "feasible"
             assert out.value == out.columns.size <= cap
             assert dense[:, out.columns].any(axis=1).all()
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+@pytest.mark.parametrize("seed", range(40))
+def test_decisions_match_brute_force(seed: int, variant: str) -> None:
+    rng = np.random.default_rng(seed)
+    cov = random_cov(rng, int(rng.integers(6, 22)), int(rng.integers(4, 11)),
+                     p=float(rng.uniform(0.15, 0.45)))
+    check_decisions(cov, rng, variant)
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+@pytest.mark.parametrize("seed", range(4))
+def test_deep_trees_agree_with_cp_sat(seed: int, variant: str) -> None:
+    """150 × 60 random instances whose refutations take 30-700 LPs (too large for brute
+    force): the decisions at the optimum and one below agree with CP-SAT's optimum."""
+    rng = np.random.default_rng(seed)
+    cov = random_cov(rng, 150, 60, 0.15)
+    ref = solve_cover_cpsat(cov, time_limit_s=60, num_workers=1)
+    assert ref.status == "optimal"
+    kw: dict[str, object] = dict(VARIANTS[variant])
+    if kw.get("initial_rows") == "half":
+        kw["initial_rows"] = rng.choice(150, 20, replace=False)
+    assert decide_cover_bb(cov, ref.value - 1, deadline=far(), **kw).status == "infeasible"
+    out = decide_cover_bb(cov, ref.value, deadline=far(), **kw)
+    assert out.status == "feasible" and out.columns.size <= ref.value
+    assert cov.toarray()[:, out.columns].any(axis=1).all()
+
+
+def reduce(dense: np.ndarray, lo: list[float], hi: list[float], cap: int = 9,
+           exact: list[bool] | None = None) -> tuple[bool, np.ndarray, np.ndarray]:
+    """Run ``_reduce`` on a small dense matrix; (alive, lo, hi)."""
+    cov = sp.csr_array(np.asarray(dense, dtype=np.float64))
+    cov_t = sp.csr_array(cov.T)
+    ex = np.zeros(cov.shape[0], dtype=bool) if exact is None else np.asarray(exact)
+    lo_a, hi_a = np.asarray(lo, dtype=float), np.asarray(hi, dtype=float)
+    alive = _reduce(cov.indptr.astype(np.int32), cov.indices.astype(np.int32),
+                    cov_t.indptr.astype(np.int32), cov_t.indices.astype(np.int32), ex,
+                    _bitsets(cov_t, cov.shape[0]),
+                    _bitsets(sp.csr_array(ex[None, :]), cov.shape[0])[0], lo_a, hi_a, cap,
+                    True)
+    return alive, lo_a, hi_a
+
+
+def test_reduce_closes_columns_dominated_by_refuted_ones() -> None:
+    # Rows × columns. Column 1's rows {0} lie inside closed column 0's {0, 1}: closed.
+    # Row 0 then forces column 3, which leaves column 2 without an open row (useless).
+    dense = [[1, 1, 0, 1],
+             [1, 0, 1, 1],
+             [0, 0, 1, 1]]
+    alive, lo, hi = reduce(dense, [0, 0, 0, 0], [0, 1, 1, 1])
+    assert alive and hi.tolist() == [0, 0, 0, 1] and lo.tolist() == [0, 0, 0, 1]
+    # Nothing is closed while no column is refuted.
+    alive, lo, hi = reduce(dense, [0, 0, 0, 0], [1, 1, 1, 1])
+    assert alive and hi.tolist() == [1, 1, 1, 1]
+    # Rows an open column covers do not count: with column 2 open, columns 1 and 3 are
+    # left with row 0, inside column 0, and are closed; row 0 then has no column: dead.
+    assert not reduce(dense, [0, 0, 1, 0], [0, 1, 1, 1])[0]
+
+
+def test_reduce_keeps_exact_rows_exact() -> None:
+    dense = [[1, 1, 0],
+             [1, 0, 1],
+             [0, 1, 1]]
+    # Column 1's open rows {0, 2} are not inside column 0's {0, 1}: kept.
+    assert reduce(dense, [0, 0, 0], [0, 1, 1])[2].tolist() == [0, 1, 1]
+    # Row 0 exact and covered by open column 0: column 1 (also on row 0) is closed, and
+    # row 2 is then left to column 2 alone, which opens.
+    alive, lo, hi = reduce(dense, [1, 0, 0], [1, 1, 1], exact=[True, False, False])
+    assert alive and hi.tolist() == [1, 0, 1] and lo.tolist() == [1, 0, 1]
+    # Two open columns on an exact row: dead.
+    assert not reduce(dense, [1, 1, 0], [1, 1, 1], exact=[True, False, False])[0]
+    # A column is not dominated by a closed one that covers other exact rows.
+    dense = [[1, 1, 0, 1],
+             [1, 0, 1, 1],
+             [0, 0, 1, 1]]
+    alive, lo, hi = reduce(dense, [0, 0, 0, 0], [0, 1, 1, 1], exact=[False, True, False])
+    assert alive and hi.tolist() == [0, 1, 1, 1] and lo.tolist() == [0, 0, 0, 0]
+    # Without the exact row, column 1 is closed, row 0 forces column 3, and column 2 is
+    # left with no open row.
+    alive, lo, hi = reduce(dense, [0, 0, 0, 0], [0, 1, 1, 1])
+    assert alive and hi.tolist() == [0, 0, 0, 1] and lo.tolist() == [0, 0, 0, 1]
+
+
+def test_reduce_propagates_units_and_the_cap() -> None:
+    dense = [[1, 0, 0],
+             [0, 1, 1],
+             [0, 0, 1]]
+    alive, lo, hi = reduce(dense, [0, 0, 0], [1, 1, 1])
+    assert alive and lo.tolist() == [1, 0, 1]  # rows 0 and 2 have one column each
+    assert hi.tolist() == [1, 0, 1]  # then column 1 covers nothing open: useless
+    assert not reduce(dense, [0, 0, 0], [1, 1, 1], cap=1)[0]  # two forced, cap 1
+    assert not reduce(dense, [0, 0, 0], [0, 1, 1])[0]  # row 0 has no column left
 
 
 def test_lagrangian_bound_holds_for_any_nonnegative_duals() -> None:
@@ -50,7 +152,8 @@ def test_lagrangian_bound_holds_for_any_nonnegative_duals() -> None:
         cov = sp.csr_array(random_cov(rng, 10, 7), dtype=np.float64)
         lo = (rng.random(7) < 0.2).astype(float)
         hi = np.maximum(lo, (rng.random(7) < 0.8).astype(float))
-        bound, _ = _lagrangian(sp.csr_array(cov.T), rng.normal(0.2, 0.5, 10), None, lo, hi)
+        bound, _ = _lagrangian(sp.csr_array(cov.T), rng.normal(0.2, 0.5, 10),
+                               np.zeros(10, dtype=bool), lo, hi)
         dense = cov.toarray() > 0
         for x in itertools.product((0.0, 1.0), repeat=7):
             xa = np.array(x)

@@ -1,11 +1,14 @@
 r"""Depth-first LP branch and bound for set-cover decisions ("a cover of at most T?").
 
-Decides whether the rows of a small boolean matrix (rows × columns) can be covered with
-at most :math:`T` columns. Each node solves the covering LP
+Decides whether the rows of a boolean matrix (rows × columns) can be covered with at
+most :math:`T` columns. Each node solves the covering LP
 :math:`\min \sum_j x_j` s.t. :math:`\sum_{j \in N_i} x_j \ge 1` (``= 1`` for rows a
 caller marks exact), :math:`l \le x \le u`, with GLOP through MathOpt's incremental
-solver, so a child starts from its parent's basis after a bound change. Nodes are
-pruned by a bound recomputed from the LP duals :math:`y` in exact Lagrangian form,
+solver, so a child starts from its parent's basis after a bound change. The LP holds
+only the rows that matter (row generation): it starts from the rows a caller names, and
+rows the node's LP solution leaves short of 1 are added, for the whole tree, and the LP
+is solved again. Nodes are pruned by a bound recomputed from the LP duals :math:`y` in
+exact Lagrangian form,
 
 .. math::
 
@@ -14,32 +17,36 @@ pruned by a bound recomputed from the LP duals :math:`y` in exact Lagrangian for
 
 which is a valid lower bound for any :math:`y \ge 0` (free on exact rows) whatever
 the LP's tolerances, and pruned when :math:`L(y) > T`. The same :math:`d_j` fix
-columns in a subtree (reduced-cost fixing). Between LPs, rows whose columns are all
-fixed to zero prune the node and rows with one free column force it (unit
-propagation). The branching column is the most fractional one, and the child that
-opens it is explored first, right after its parent (one bound change from the
-basis GLOP holds).
+columns in a subtree (reduced-cost fixing). Before each LP, compiled code (``_reduce``)
+propagates over all rows (a row whose columns are all closed kills the node, a row
+with one free column forces it) and closes dominated columns: a column closed above a
+node is one whose opening was refuted, so a free column whose open rows are a subset
+of a closed column's open rows is closed too (swapping it for the closed column would
+turn any cover into one already refuted). The branching column is the most fractional
+one, and the child that opens it is explored first, right after its parent (one bound
+change from the basis GLOP holds); the closing child comes after the whole opening
+subtree, which is what makes the dominance rule valid.
 
 Why not CP-SAT here: on the lazy subsets of the 5,000 × 500 p-center benchmark just
 below its optimum (about 500 rows × 450 columns, LP bound 18.96, :math:`T = 20`), CP-SAT
 (one worker, ``linearization_level = 2``, measured best of its settings) found a cover
 in 35 s and did not refute the last subset in 145 s; HiGHS's MIP solver refuted it in
-70 s (2,382 nodes); this search found the covers of the first three subsets in 0.3,
-2.6 and 6.4 s and refuted the last in 31 s (about 2,500 LPs of about 11 ms). Opening
-first found covers 2–3× sooner than the lower-bound-first order and refuted at
-about the same speed (30.7 s against 24–25 s on that subset, 6.4 s against 5.4–9.9 s
-on a refutation at 265 s). Its nodes are plain LPs, so it is fast when the LP
-bound is the whole story and slow when a proof needs the clause learning and cuts of
-CP-SAT; callers choose per model by measurement.
+70 s (2,382 nodes); the plain version of this search (no dominance, no row generation)
+found the covers of the first three subsets in 0.3, 2.6 and 6.4 s and refuted the last
+in 31 s (about 2,500 LPs of about 11 ms). Its nodes are plain LPs, so it is fast when
+the LP bound is most of the story and slow when a proof needs the clause learning and
+cuts of CP-SAT; callers choose per model by measurement.
 """
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 
 import numpy as np
 import scipy.sparse as sp
+from numba import njit
 from numpy.typing import NDArray
 from ortools.math_opt import (
     callback_pb2,
@@ -63,23 +70,34 @@ PRUNE_TOL = 1e-9
 LIMIT_MARGIN = 1e-6
 """GLOP stops a node's dual simplex once its objective exceeds cap + this; the node is
 then pruned only if the recomputed bound also exceeds the cap."""
-
+ROW_VIOLATION = 1e-6
+"""A row whose LP cover is below 1 by more than this is added to the LP."""
+ROWS_PER_ROUND = 100
+"""Most rows added to the LP per round (the most violated first)."""
+ROUNDING = True
+"""Round every node's LP solution to a cover (``_round``)."""
+ROUND_EXTRA = 3
+"""A rounding gives up after cap + this many columns."""
+DOMINATE = True
+"""Close free columns dominated by closed ones (see ``_reduce``)."""
 USE_PREPROCESSING = False
 """GLOP presolve off: nodes differ by a few bounds, so a warm start beats a presolve."""
 
 
 class _Lp:
-    """The covering LP of ``local`` in GLOP (OR-Tools math_opt, incremental).
+    """The covering LP of some rows of ``pool`` in GLOP (OR-Tools math_opt, incremental).
 
-    Each solve is a dual simplex from the previous basis after a change of column bounds.
+    Each solve is a dual simplex from the previous basis after a change of column bounds
+    or the addition of rows. Constraint ``k`` is pool row ``self.rows[k]``.
     """
 
-    def __init__(self, local: sp.csr_array, exact: NDArray[np.bool_] | None, cap: int) -> None:
-        n_rows, n_cols = local.shape
-        upper = np.full(n_rows, np.inf)
-        if exact is not None:
-            upper[exact] = 1.0
-        proto = build_proto(np.ones(n_cols), local, np.ones(n_rows), upper)
+    def __init__(self, pool: sp.csr_array, exact: NDArray[np.bool_], rows: NDArray[np.int64],
+                 cap: int) -> None:
+        self.pool = pool
+        self.exact = exact
+        self.rows = np.zeros(0, dtype=np.int64)
+        n_cols = pool.shape[1]
+        proto = build_proto(np.ones(n_cols), sp.csr_array((0, n_cols)), np.ones(0), np.ones(0))
         self.solver = core_solver.new(parameters_pb2.SOLVER_TYPE_GLOP, proto,
                                       parameters_pb2.SolverInitializerProto())
         params = parameters_pb2.SolveParametersProto()
@@ -91,9 +109,42 @@ class _Lp:
         self.params = params
         self.model_params = model_parameters_pb2.ModelSolveParametersProto()
         self.callbacks = callback_pb2.CallbackRegistrationProto()
-        self.n_rows, self.n_cols = n_rows, n_cols
+        self.n_cols = n_cols
         self.lo = np.zeros(n_cols)
         self.hi = np.ones(n_cols)
+        self._matrix_t: tuple[int, sp.csr_array] = (-1, pool)
+        self.add_rows(rows)
+
+    def matrix_t(self) -> sp.csr_array:
+        """Columns × LP rows (cached until rows join)."""
+        if self._matrix_t[0] != self.rows.size:
+            self._matrix_t = (self.rows.size, sp.csr_array(self.pool[self.rows].T))
+        return self._matrix_t[1]
+
+    def _update(self, update: model_update_pb2.ModelUpdateProto) -> None:
+        if not self.solver.update(update):
+            msg = "GLOP refused an incremental model update"
+            raise RuntimeError(msg)
+
+    def add_rows(self, rows: NDArray[np.int64]) -> None:
+        """Add pool ``rows`` (not in the LP yet) as constraints."""
+        if rows.size == 0:
+            return
+        first = self.rows.size
+        ids = np.arange(first, first + rows.size, dtype=np.int64)
+        block = self.pool[rows]
+        block.sort_indices()
+        update = model_update_pb2.ModelUpdateProto()
+        lc = update.new_linear_constraints
+        lc.ids.extend(ids)
+        lc.lower_bounds.extend(np.ones(rows.size))
+        lc.upper_bounds.extend(np.where(self.exact[rows], 1.0, np.inf))
+        mat = update.linear_constraint_matrix_updates
+        mat.row_ids.extend(np.repeat(ids, np.diff(block.indptr)))
+        mat.column_ids.extend(block.indices.astype(np.int64))
+        mat.coefficients.extend(np.ones(block.nnz))
+        self._update(update)
+        self.rows = np.concatenate([self.rows, rows])
 
     def set_bounds(self, lo: NDArray[np.float64], hi: NDArray[np.float64]) -> None:
         """Change only the column bounds that differ from the current ones."""
@@ -105,13 +156,11 @@ class _Lp:
             vu.lower_bounds.values.extend(lo[idx])
             vu.upper_bounds.ids.extend(idx)
             vu.upper_bounds.values.extend(hi[idx])
-            if not self.solver.update(update):
-                msg = "GLOP refused an incremental bound update"
-                raise RuntimeError(msg)
+            self._update(update)
         self.lo, self.hi = lo.copy(), hi.copy()
 
     def solve(self) -> tuple[str, NDArray[np.float64] | None, NDArray[np.float64] | None]:
-        """Solve; return the status, primal values and row duals (None if absent).
+        """Solve; return the status, primal values and duals of the LP's rows (None if absent).
 
         Status: ``"optimal"``, ``"limit"`` (stopped at the objective limit),
         ``"infeasible"`` or ``"other"``.
@@ -126,7 +175,7 @@ class _Lp:
                 values[np.asarray(pv.ids, dtype=np.int64)] = np.asarray(pv.values)
             if sol.HasField("dual_solution") and duals is None:
                 dv = sol.dual_solution.dual_values
-                duals = np.zeros(self.n_rows)
+                duals = np.zeros(self.rows.size)
                 duals[np.asarray(dv.ids, dtype=np.int64)] = np.asarray(dv.values)
         reason = res.termination.reason
         if reason == result_pb2.TERMINATION_REASON_OPTIMAL:
@@ -148,33 +197,342 @@ class _Node:
         self.lo, self.hi, self.values = lo, hi, values
 
 
-def _propagate(cov: sp.csr_array, lo: NDArray[np.float64], hi: NDArray[np.float64], cap: int
-               ) -> bool:
-    """Propagate units in place (a row with one free column forces it); False = dead node."""
+@njit(cache=True, nogil=True)
+def _reduce(r_ptr: NDArray[np.int32], r_idx: NDArray[np.int32], c_ptr: NDArray[np.int32],
+            c_idx: NDArray[np.int32], exact: NDArray[np.bool_], bits: NDArray[np.uint64],
+            exact_bits: NDArray[np.uint64],
+            lo: NDArray[np.float64], hi: NDArray[np.float64], cap: int, dominate: bool
+            ) -> bool:  # pragma: no cover - compiled
+    """Propagate and close dominated columns in place; False when the node is dead.
+
+    Over all rows: a node with more than ``cap`` open columns, an uncovered row with no
+    free column, or an exact row covered twice is dead; an uncovered row with one free
+    column opens it; a covered exact row closes its free columns. With ``dominate``,
+    over the rows that no open column covers (open rows): a free column whose open rows
+    are a subset of a closed column's, with the same exact rows, is closed, and so is a
+    free column with no open row. ``bits`` holds each column's rows as a bitset
+    (``exact_bits`` the exact rows).
+
+    Dominance is taken over all rows, not only those in the LP: with rows joining the LP
+    later, a column closed on the LP's rows alone might be needed by a later row.
+    """
+    n_rows = r_ptr.size - 1
+    n_cols = c_ptr.size - 1
+    n_words = bits.shape[1]
+    count = np.zeros(n_rows, dtype=np.int64)
+    open_bits = np.zeros(n_words, dtype=np.uint64)
     while True:
-        if lo.sum() > cap:
+        changed = False
+        n_open = 0
+        for j in range(n_cols):
+            if lo[j] > 0.5:
+                n_open += 1
+        if n_open > cap:
             return False
-        done = cov @ lo > 0
-        free = cov @ (hi - lo)
-        open_rows = ~done
-        if np.any(open_rows & (free == 0)):
-            return False
-        unit = np.flatnonzero(open_rows & (free == 1))
-        if unit.size == 0:
+        for i in range(n_rows):
+            c = 0
+            for p in range(r_ptr[i], r_ptr[i + 1]):
+                if lo[r_idx[p]] > 0.5:
+                    c += 1
+            count[i] = c
+        for i in range(n_rows):
+            if count[i] > 0:
+                if exact[i]:
+                    if count[i] > 1:
+                        return False
+                    for p in range(r_ptr[i], r_ptr[i + 1]):
+                        j = r_idx[p]
+                        if hi[j] > 0.5 and lo[j] < 0.5:
+                            hi[j] = 0.0
+                            changed = True
+                continue
+            n_free = 0
+            last = -1
+            for p in range(r_ptr[i], r_ptr[i + 1]):
+                j = r_idx[p]
+                if hi[j] > 0.5:  # lo is 0 here: the row is uncovered
+                    n_free += 1
+                    last = j
+            if n_free == 0:
+                return False
+            if n_free == 1:
+                lo[last] = 1.0
+                changed = True
+        if changed:
+            continue
+        if not dominate:
             return True
-        starts, ends = cov.indptr[unit], cov.indptr[unit + 1]
-        for s, e in zip(starts, ends, strict=True):
-            cols = cov.indices[s:e]
-            lo[cols[hi[cols] > lo[cols]]] = 1.0
+        for w in range(n_words):
+            open_bits[w] = 0
+        for i in range(n_rows):
+            if count[i] == 0:
+                open_bits[i >> 6] |= np.uint64(1) << np.uint64(i & 63)
+        for j in range(n_cols):
+            if not (hi[j] > 0.5 and lo[j] < 0.5):
+                continue
+            first = -1
+            for p in range(c_ptr[j], c_ptr[j + 1]):
+                i = c_idx[p]
+                if count[i] == 0:
+                    first = i
+                    break
+            if first < 0:
+                hi[j] = 0.0  # no open row: useless (or it would cover an exact row twice)
+                changed = True
+                continue
+            for p in range(r_ptr[first], r_ptr[first + 1]):
+                z = r_idx[p]
+                if z == j or hi[z] > 0.5:
+                    continue
+                ok = True
+                for w in range(n_words):
+                    if (bits[j, w] & open_bits[w] & ~bits[z, w]) != 0 or (
+                            (bits[j, w] ^ bits[z, w]) & exact_bits[w]) != 0:
+                        ok = False
+                        break
+                if ok:
+                    hi[j] = 0.0
+                    changed = True
+                    break
+        if not changed:
+            return True
 
 
-def _lagrangian(cov_t: sp.csr_array, duals: NDArray[np.float64], exact: NDArray[np.bool_] | None,
+def _bitsets(cov_t: sp.csr_array, n_rows: int) -> NDArray[np.uint64]:
+    """Each row of ``cov_t`` (a column of the cover) as a bitset of ⌈n_rows / 64⌉ words."""
+    n_sets = cov_t.shape[0]
+    bits = np.zeros((n_sets, (n_rows + 63) // 64), dtype=np.uint64)
+    sets = np.repeat(np.arange(n_sets), np.diff(cov_t.indptr))
+    rows = cov_t.indices.astype(np.int64)
+    np.bitwise_or.at(bits, (sets, rows >> 6), np.left_shift(np.uint64(1),
+                                                            (rows & 63).astype(np.uint64)))
+    return bits
+
+
+def _lagrangian(cov_t: sp.csr_array, duals: NDArray[np.float64], exact: NDArray[np.bool_],
                 lo: NDArray[np.float64], hi: NDArray[np.float64]
                 ) -> tuple[float, NDArray[np.float64]]:
-    """Lagrangian bound and reduced costs for duals ``y`` (clipped to >= 0 off exact rows)."""
-    y = np.maximum(duals, 0.0) if exact is None else np.where(exact, duals, np.maximum(duals, 0.0))
+    """Lagrangian bound and reduced costs for duals ``y`` (clipped to >= 0 off exact rows).
+
+    ``cov_t`` is columns × LP rows; ``exact`` flags the LP rows that are exact.
+    """
+    y = np.where(exact, duals, np.maximum(duals, 0.0))
     d = 1.0 - cov_t @ y
     return float(y.sum() + np.minimum(d * lo, d * hi).sum()), d
+
+
+def _round(cov: sp.csr_array, cov_t: sp.csr_array, values: NDArray[np.float64], cap: int
+           ) -> NDArray[np.int64] | None:
+    """Round an LP solution to a cover within ``cap``, or None.
+
+    Greedy over the LP's support (most newly covered rows first, ties to the larger LP
+    value), then over all columns if the support does not cover every row, then without
+    columns whose rows the others cover. Any cover answers the decision, whatever the
+    node's bounds, so node bounds are ignored.
+    """
+    n_rows = cov.shape[0]
+    uncovered = np.ones(n_rows)
+    support = np.flatnonzero(values > INTEGRALITY_TOL)
+    pool = support[np.argsort(-values[support], kind="stable")]
+    chosen: list[int] = []
+    while uncovered.any():
+        if len(chosen) > cap + ROUND_EXTRA:
+            return None
+        gains = cov_t[pool] @ uncovered if pool.size else np.zeros(0)
+        if pool.size == 0 or gains.max() <= 0:
+            if pool.size == support.size and support.size < cov_t.shape[0]:
+                pool = np.setdiff1d(np.arange(cov_t.shape[0]), chosen)
+                continue
+            return None
+        j = int(pool[int(np.argmax(gains))])
+        chosen.append(j)
+        uncovered[cov_t.indices[cov_t.indptr[j]:cov_t.indptr[j + 1]]] = 0.0
+        pool = pool[pool != j]
+    cols = np.asarray(chosen, dtype=np.int64)
+    counts = cov[:, cols].sum(axis=1)
+    for j in cols[np.argsort(values[cols], kind="stable")]:  # least LP value first
+        rows = cov_t.indices[cov_t.indptr[j]:cov_t.indptr[j + 1]]
+        if np.all(counts[rows] > 1):
+            counts[rows] -= 1
+            cols = cols[cols != j]
+    return np.sort(cols) if cols.size <= cap else None
+
+
+class _Search:
+    """The shared state of one tree search: rows in the LP, open nodes, the answer."""
+
+    def __init__(self, cov: sp.csr_array, cov_t: sp.csr_array, exact: NDArray[np.bool_],
+                 cap: int, start: NDArray[np.int64], deadline: float,
+                 stop: Callable[[], bool] | None, workers: int) -> None:
+        self.cov, self.cov_t, self.exact, self.cap = cov, cov_t, exact, cap
+        self.deadline, self.stop = deadline, stop
+        n_rows, n_cols = cov.shape
+        self.rows = start  # rows in the LP, in the order they joined (append-only)
+        self.in_lp = np.zeros(n_rows, dtype=bool)
+        self.in_lp[start] = True
+        self.bits = _bitsets(cov_t, n_rows)
+        self.exact_bits = _bitsets(sp.csr_array(exact[None, :]), n_rows)[0]
+        self.r_ptr, self.r_idx = cov.indptr.astype(np.int32), cov.indices.astype(np.int32)
+        self.c_ptr, self.c_idx = cov_t.indptr.astype(np.int32), cov_t.indices.astype(np.int32)
+        self.stacks: list[list[tuple[NDArray[np.float64], NDArray[np.float64]]]] = [
+            [] for _ in range(workers)]
+        self.stacks[0].append((np.zeros(n_cols), np.ones(n_cols)))
+        self.busy = 0
+        self.lock = threading.Condition()
+        self.found: NDArray[np.int64] | None = None
+        self.halted = False  # deadline, stop request or a worker's failure
+        self.complete = True  # False once a node is dropped without a proof
+        self.error: BaseException | None = None
+
+    def run(self) -> tuple[str, NDArray[np.int64] | None]:
+        """Search with every worker; the status and, if feasible, the cover's columns."""
+        threads = [threading.Thread(target=self._work, args=(w,), daemon=True)
+                   for w in range(1, len(self.stacks))]
+        for t in threads:
+            t.start()
+        self._work(0)
+        for t in threads:
+            t.join()
+        if self.error is not None:
+            raise self.error
+        if self.found is not None:
+            return "feasible", self.found
+        if self.halted or not self.complete:
+            return "unknown", None
+        return "infeasible", None
+
+    def _take(self, w: int) -> tuple[NDArray[np.float64], NDArray[np.float64]] | None:
+        """Take worker ``w``'s newest node, else another's oldest; None means stop."""
+        with self.lock:
+            while True:
+                if self.found is not None or self.halted:
+                    return None
+                own = self.stacks[w]
+                if own:
+                    self.busy += 1
+                    return own.pop()
+                victim = max(self.stacks, key=len)
+                if victim:
+                    self.busy += 1
+                    return victim.pop(0)
+                if self.busy == 0:
+                    self.lock.notify_all()
+                    return None
+                self.lock.wait(0.05)
+
+    def _work(self, w: int) -> None:
+        try:
+            lp = _Lp(self.cov, self.exact, self.rows, self.cap)
+            while (item := self._take(w)) is not None:
+                if time.perf_counter() >= self.deadline or (
+                        self.stop is not None and self.stop()):
+                    with self.lock:
+                        self.halted = True
+                        self.busy -= 1
+                        self.lock.notify_all()
+                    return
+                children = self._expand(lp, *item)
+                with self.lock:
+                    self.stacks[w].extend(children)
+                    self.busy -= 1
+                    self.lock.notify_all()
+        except BaseException as exc:  # re-raised by run()
+            with self.lock:
+                self.error = exc
+                self.halted = True
+                self.lock.notify_all()
+
+    def _sync_rows(self, lp: _Lp) -> None:
+        """Add to ``lp`` the rows other workers added to the search."""
+        with self.lock:
+            rows = self.rows
+        if rows.size > lp.rows.size:
+            lp.add_rows(rows[lp.rows.size:])
+
+    def _add_violated(self, lp: _Lp, values: NDArray[np.float64]) -> bool:
+        """Add the rows ``values`` leaves short of 1 to the search; True if any was added."""
+        short = 1.0 - self.cov @ values
+        with self.lock:
+            short[self.in_lp] = 0.0
+            rows = np.flatnonzero(short > ROW_VIOLATION)
+            if rows.size > ROWS_PER_ROUND:
+                rows = rows[np.argsort(-short[rows], kind="stable")[:ROWS_PER_ROUND]]
+            rows = np.sort(rows)
+            self.in_lp[rows] = True
+            self.rows = np.concatenate([self.rows, rows])
+        self._sync_rows(lp)
+        return rows.size > 0
+
+    def _evaluate(self, lp: _Lp, lo: NDArray[np.float64], hi: NDArray[np.float64]
+                  ) -> _Node | None:
+        """Reduce, solve (adding rows) and bound one node; None when it is pruned.
+
+        ``lo`` and ``hi`` belong to the node and are changed in place.
+        """
+        cap = self.cap
+        if not _reduce(self.r_ptr, self.r_idx, self.c_ptr, self.c_idx, self.exact, self.bits,
+                       self.exact_bits, lo, hi, cap, DOMINATE):
+            return None
+        self._sync_rows(lp)
+        lp.set_bounds(lo, hi)
+        while True:
+            status, values, duals = lp.solve()
+            if status == "infeasible":
+                return None
+            if duals is None:
+                if values is None:
+                    self.complete = False  # no LP answer: drop the node, but no proof
+                    return None
+                return _Node(lo, hi, values)
+            bound, d = _lagrangian(lp.matrix_t(), duals, self.exact[lp.rows], lo, hi)
+            if bound > cap + PRUNE_TOL:
+                return None
+            if values is None:  # stopped at the objective limit, but the bound does not prune
+                values = np.clip(lo + 0.5 * (hi - lo), lo, hi)
+                break
+            if not self._add_violated(lp, values):
+                break
+        # Reduced-cost fixing: moving a free column off its best bound costs |d_j|.
+        free = hi > lo
+        slack = cap + PRUNE_TOL - bound
+        hi[free & (d > slack)] = 0.0
+        lo[free & (-d > slack)] = 1.0
+        return _Node(lo, hi, values)
+
+    def _expand(self, lp: _Lp, lo: NDArray[np.float64], hi: NDArray[np.float64]
+                ) -> list[tuple[NDArray[np.float64], NDArray[np.float64]]]:
+        """Evaluate a node; its children (closing child first), or none (pruned / a cover)."""
+        node = self._evaluate(lp, lo, hi)
+        if node is None:
+            return []
+        chosen = np.flatnonzero(np.maximum(node.values, node.lo) > 0.5)
+        if chosen.size <= self.cap and np.all(rows_covered_by(self.cov, chosen)):
+            with self.lock:
+                if self.found is None:
+                    self.found = chosen.astype(np.int64)
+                self.lock.notify_all()
+            return []
+        if ROUNDING:
+            found = _round(self.cov, self.cov_t, node.values, self.cap)
+            if found is not None:
+                with self.lock:
+                    if self.found is None:
+                        self.found = found
+                    self.lock.notify_all()
+                return []
+        frac = np.abs(node.values - 0.5)
+        frac[node.hi == node.lo] = np.inf
+        j = int(np.argmin(frac))
+        if not np.isfinite(frac[j]) or frac[j] > 0.5 - INTEGRALITY_TOL:
+            # Integral but not a cover within cap (LP tolerance): no branch to take.
+            self.complete = False
+            return []
+        children = []
+        for value in (0.0, 1.0):  # x_j = 1 is explored first (pushed last)
+            c_lo, c_hi = node.lo.copy(), node.hi.copy()
+            c_lo[j] = c_hi[j] = value
+            children.append((c_lo, c_hi))
+        return children
 
 
 def decide_cover_bb(
@@ -182,8 +540,10 @@ def decide_cover_bb(
     cap: int,
     *,
     exact: NDArray[np.bool_] | None = None,
+    initial_rows: NDArray[np.int64] | None = None,
     deadline: float,
     stop: Callable[[], bool] | None = None,
+    workers: int = 1,
 ) -> CoverOutcome:
     """Find a cover of every row of ``local`` with at most ``cap`` columns, or refute it.
 
@@ -196,10 +556,17 @@ def decide_cover_bb(
     exact
         Rows to cover exactly once (valid restrictions from an LP bound, see
         ``_lpbound.restriction``); a cover found always covers every row.
+    initial_rows
+        Rows the LP starts with (default: all); the others join it when a node's LP
+        solution leaves them short of 1.
     deadline
         ``time.perf_counter()`` value at which to stop ("unknown").
     stop
         Polled between nodes; True stops the search ("unknown").
+    workers
+        Threads searching the tree. Each has its own LP; a thread that runs out of
+        nodes takes the oldest open node of another (the largest subtree). Proofs are
+        the same; which cover is found first, and so returned, may vary between runs.
 
     Returns
     -------
@@ -209,8 +576,10 @@ def decide_cover_bb(
     """
     t0 = time.perf_counter()
     cov = sp.csr_array(local, dtype=np.float64)
+    cov.sort_indices()
     cov_t = sp.csr_array(cov.T)
-    n_rows, n_cols = cov.shape
+    n_rows = cov.shape[0]
+    exact = np.zeros(n_rows, dtype=bool) if exact is None else np.asarray(exact, dtype=bool)
 
     def outcome(status: str, cols: NDArray[np.int64] | None = None) -> CoverOutcome:
         cols = np.zeros(0, dtype=np.int64) if cols is None else cols
@@ -220,57 +589,8 @@ def decide_cover_bb(
         return outcome("feasible")
     if cap < 1:
         return outcome("infeasible")
-    lp = _Lp(local, exact, cap)
-    complete = True  # False once a node is dropped without a proof
-
-    def evaluate(lo: NDArray[np.float64], hi: NDArray[np.float64]) -> _Node | None:
-        """Propagate, solve and bound one node; None when it is pruned.
-
-        ``lo`` and ``hi`` belong to the node and are changed in place.
-        """
-        if not _propagate(cov, lo, hi, cap):
-            return None
-        lp.set_bounds(lo, hi)
-        status, values, duals = lp.solve()
-        if status == "infeasible":
-            return None
-        if duals is None:
-            if values is None:
-                nonlocal complete
-                complete = False  # no LP answer: drop the node, but no proof
-                return None
-            return _Node(lo, hi, values)
-        bound, d = _lagrangian(cov_t, duals, exact, lo, hi)
-        if bound > cap + PRUNE_TOL:
-            return None
-        if values is None:  # stopped at the objective limit, but the bound does not prune
-            values = np.clip(lo + 0.5 * (hi - lo), lo, hi)
-        # Reduced-cost fixing: moving a free column off its best bound costs |d_j|.
-        free = hi > lo
-        slack = cap + PRUNE_TOL - bound
-        hi[free & (d > slack)] = 0.0
-        lo[free & (-d > slack)] = 1.0
-        return _Node(lo, hi, values)
-
-    pending = [(np.zeros(n_cols), np.ones(n_cols))]
-    while pending:
-        if time.perf_counter() >= deadline or (stop is not None and stop()):
-            return outcome("unknown")
-        node = evaluate(*pending.pop())
-        if node is None:
-            continue
-        chosen = np.flatnonzero(np.maximum(node.values, node.lo) > 0.5)
-        if chosen.size <= cap and np.all(rows_covered_by(cov, chosen)):
-            return outcome("feasible", chosen.astype(np.int64))
-        frac = np.abs(node.values - 0.5)
-        frac[node.hi == node.lo] = np.inf
-        j = int(np.argmin(frac))
-        if not np.isfinite(frac[j]) or frac[j] > 0.5 - INTEGRALITY_TOL:
-            # Integral but not a cover within cap (LP tolerance): no branch to take.
-            complete = False
-            continue
-        for value in (0.0, 1.0):  # x_j = 1 is explored first
-            lo, hi = node.lo.copy(), node.hi.copy()
-            lo[j] = hi[j] = value
-            pending.append((lo, hi))
-    return outcome("infeasible" if complete else "unknown")
+    start = (np.arange(n_rows, dtype=np.int64) if initial_rows is None
+             else np.unique(np.asarray(initial_rows, dtype=np.int64)))
+    search = _Search(cov, cov_t, exact, cap, start, deadline, stop, max(1, workers))
+    status, cols = search.run()
+    return outcome(status, cols)

@@ -92,6 +92,43 @@ def heuristic_cover(cov: sp.csr_array, smaj: sp.csr_array, *, deadline: float,
     return best
 
 
+def _decide_branch(cov: sp.csr_array, smaj: sp.csr_array, cap: int, lp: CoverLP | None,
+                   active: NDArray[np.int64], best: list[int], lb: int, deadline: float,
+                   workers: int) -> LazyOutcome:
+    """Decide "a cover of every row within ``cap``?" in one LP branch and bound.
+
+    The whole model (after the LP's reduced-cost restrictions and column and row
+    dominance) goes to ``decide_cover_bb``, whose LP starts from the ``active`` rows and
+    takes the others as its nodes' LP solutions need them: no restart per subset.
+    """
+    cand = np.arange(cov.shape[1], dtype=np.int64)
+    exact = np.zeros(cov.shape[0], dtype=bool)
+    if lp is not None:
+        limit = restriction(lp, cap)
+        cand = cand[limit.allowed_sites]
+        exact = limit.exact_rows
+    cand = cand[~dominated_columns(cov, cand, exact_rows=exact)]
+    local = cov[:, cand]
+    kept = np.flatnonzero(~dominated_rows(local, protect=exact))
+    local = local[kept]
+    if np.any(np.diff(local.indptr) == 0):  # a row no allowed site reaches
+        return LazyOutcome("infeasible", best, len(best), cap + 1, 1, 0)
+    start = np.flatnonzero(np.isin(kept, active))
+    out = decide_cover_bb(local, cap, exact=exact[kept], initial_rows=start,
+                          deadline=deadline, workers=workers)
+    logger.debug("branch and bound: %s rows x %d cols (%d to start): %s (%.2fs)",
+                 local.shape[0], cand.size, start.size, out.status, out.wall_time_s)
+    if out.status == "infeasible":
+        return LazyOutcome("infeasible", best, len(best), cap + 1, 1, int(kept.size))
+    if out.status != "feasible":
+        return LazyOutcome("unknown", best, len(best), lb, 1, int(kept.size))
+    sites = [int(s) for s in cand[out.columns]]
+    if not np.all(_covered(smaj, sites, cov.shape[0])):
+        msg = "branch and bound returned a cover that misses a row (dominance bug)"
+        raise RuntimeError(msg)
+    return LazyOutcome("feasible", sites, len(sites), lb, 1, int(kept.size))
+
+
 def lazy_min_cover(
     cov: sp.csr_array,
     *,
@@ -136,9 +173,10 @@ def lazy_min_cover(
         which finds covers fast but cannot refute (see ``solve_cover_cpsat``).
     decider
         What decides each subset in decision mode: ``"cpsat"`` (``solve_cover_cpsat``)
-        or ``"branch"`` (the LP branch and bound of ``_coverbb``, much faster on
-        subsets whose proof is the LP bound alone, such as p-center probes near the
-        optimum). Minimisation always uses CP-SAT.
+        or ``"branch"`` (one LP branch and bound of ``_coverbb`` on the whole model,
+        taking rows into its LP as it goes instead of restarting per subset; much
+        faster where the proof is mostly the LP bound, such as p-center probes near
+        the optimum). Minimisation always uses CP-SAT.
     """
     if decider not in ("cpsat", "branch"):
         msg = f"decider must be 'cpsat' or 'branch', not {decider!r}"
@@ -169,6 +207,8 @@ def lazy_min_cover(
     active = pick_rows(np.arange(n_rows), deg, initial_rows, rng)
     if lp is not None:
         active = np.union1d(active, np.nonzero(lp.y > 0)[0])
+    if cap is not None and decider == "branch":
+        return _decide_branch(cov, smaj, cap, lp, active, best, lb, deadline, num_workers)
     hint_sites: list[int] = best
     it = 0
     while True:
@@ -197,8 +237,6 @@ def lazy_min_cover(
         hint = pos[ok]
         if np.any(np.diff(local.indptr) == 0):  # a row no allowed site reaches
             out = CoverOutcome("infeasible", np.zeros(0, dtype=np.int64), 0, lb, 0.0)
-        elif cap is not None and decider == "branch":
-            out = decide_cover_bb(local, cap, exact=exact, deadline=deadline)
         elif cap is not None:
             out = solve_cover_cpsat(local, exact=exact, lower=lb, upper=cap, hint=hint,
                                     feasibility_only=True, plain_first=not expect_infeasible,

@@ -54,6 +54,7 @@ from lowalt.optimize._lazy import lazy_min_cover
 from lowalt.optimize._localsearch import improve_cover
 from lowalt.optimize._lpbound import cover_lp
 from lowalt.optimize._matrix import TimeMatrix, as_site_set, as_time_matrix, as_weights
+from lowalt.optimize._pcsearch import improve_center
 from lowalt.optimize.greedy import greedy_cover
 from lowalt.optimize.result import PlacementResult, SolveStatus, make_result
 
@@ -76,17 +77,23 @@ SEARCH_STALL_MOVES = 200_000
 the 5,000 × 500 benchmark, seeds 0–2, 30 s: with the compiled search (tens of thousands
 of moves per second), 5,000 gave gaps of 1.8–4.0 %, 50,000 1.5–2.8 %, 200,000 and
 1,000,000 both 1.3–2.1 % (the time shares then bind first)."""
-QUICK_SEARCH_MIN_NNZ = 100_000
-"""Exact probes on models with at least this many nonzeros try a short local search
-before CP-SAT (5,000 × 500 benchmark: a cover within 282.8 s in 0.1 s, where CP-SAT's
-lazy loop took 4 s); smaller models (the OR-Library pmed probes) go to CP-SAT directly."""
 DECIDER = "branch"
-"""How exact probes decide each lazy subset (see ``_lazy.lazy_min_cover``). Measured on
-the lazy subsets of the 5,000 × 500 benchmark at 267.50 s (just below its optimum):
-the LP branch and bound found covers in 0.3–6.4 s where CP-SAT took 35–83 s, and
-refuted the last subset in 31 s where CP-SAT had not in 145 s."""
-QUICK_SEARCH_SHARE = 0.1
-"""Budget share of that short search."""
+"""How exact probes are decided (see ``_lazy.lazy_min_cover``): one LP branch and bound
+of ``_coverbb`` over the whole probe. Measured on the 5,000 × 500 benchmark just below
+its optimum (267.50 s): CP-SAT had not refuted the lazy loop's last subset in 145 s; the
+branch and bound refutes the whole probe in 16.9 s with one worker, 8.8 s with two."""
+DESCEND_SHARE = 0.8
+"""Most of the remaining budget a probe just below the best cover may take: refuted,
+it proves the cover optimal; cut short, the passes after it rarely do better."""
+POLISH = True
+"""Lower the worst time of every cover found by vertex substitution (``_pcsearch``)."""
+DESCEND_WIDTH = 0.05
+"""Once the open interval is narrower than this share of its upper end, exact probes
+go just below the best cover's worst time instead of to the middle: near the optimum
+refutations cost seconds each while covers cost a fraction of one, so one refutation
+(of the value just below the optimum) is the whole proof. Measured on the 5,000 × 500
+benchmark at 60 s, seeds 0–3: 0.01 proved 1 of 4 (28.6 s), 0.03 2 of 4, 0.05 3 of 4
+(17.4, 23.7, 27.6 s)."""
 
 
 def worst_response_time(
@@ -104,14 +111,16 @@ def worst_response_time(
     return float(best.max())
 
 
-def _probe(cov: sp.csr_array, cap: int, deadline: float, seed: int, mode: str
-           ) -> tuple[str, list[int]]:
+def _probe(cov: sp.csr_array, cap: int, deadline: float, seed: int, mode: str,
+           workers: int = 1, share: float = PROBE_SHARE) -> tuple[str, list[int]]:
     """Decide "can ``cap`` sites cover every row of ``cov``?".
 
     The covering LP comes first: a bound above ``cap`` refutes the probe at once
     ("infeasible (LP)"). Otherwise, by ``mode``: ``"exact"`` decides it by lazy row
-    generation under the LP's reduced-cost restrictions, within ``PROBE_SHARE`` of the
-    remaining time (large models try a short local search first); ``"search"`` looks
+    generation under the LP's reduced-cost restrictions, within ``share`` of the
+    remaining time (a short local search first was dropped: the branch and bound finds
+    covers in under a second, and the search cost about 3 s per refuted probe);
+    ``"search"`` looks
     for a cover with the local search only (within ``SEARCH_SHARE``; no cover found is
     "unknown", never infeasible); ``"lp"`` stops after the LP ("unknown").
     """
@@ -123,23 +132,18 @@ def _probe(cov: sp.csr_array, cap: int, deadline: float, seed: int, mode: str
         return "infeasible (LP)", []
     if mode == "lp":
         return "unknown", []
-    if mode == "search" or cov.nnz >= QUICK_SEARCH_MIN_NNZ:
-        quick = mode != "search"
+    if mode == "search":
         smaj = sp.csr_array(cov.T)
         now = time.perf_counter()
-        share = QUICK_SEARCH_SHARE if quick else SEARCH_SHARE
         found = improve_cover(cov, greedy_cover(cov, site_major=smaj), site_major=smaj,
-                              target=cap, deadline=now + share * max(deadline - now, 0.0),
-                              seed=seed, max_moves=None,
-                              stall_moves=SEARCH_STALL_MOVES)
-        if len(found) <= cap:
-            return "feasible", found
-        if not quick:
-            return "unknown", []
+                              target=cap,
+                              deadline=now + SEARCH_SHARE * max(deadline - now, 0.0),
+                              seed=seed, max_moves=None, stall_moves=SEARCH_STALL_MOVES)
+        return ("feasible", found) if len(found) <= cap else ("unknown", [])
     now = time.perf_counter()
     out = lazy_min_cover(cov, cap=cap, lp=lp, seed=seed, local_search=False,
-                         deadline=now + PROBE_SHARE * max(deadline - now, 0.0),
-                         decider=DECIDER)
+                         deadline=now + share * max(deadline - now, 0.0),
+                         decider=DECIDER, num_workers=workers)
     return out.status, out.sites
 
 
@@ -238,7 +242,7 @@ def solve_pcenter(
         best_sites = greedy_cover(cov) if cov.shape[0] else []
         if len(best_sites) > cap:
             out = lazy_min_cover(cov, cap=cap, deadline=deadline, seed=seed,
-                                 decider=DECIDER)
+                                 decider=DECIDER, num_workers=num_workers)
             if out.status == "infeasible":
                 raise_unreachable(np.zeros(0, dtype=np.int64), float(values[hi]),
                                   what=f"any {k} sites together")
@@ -248,30 +252,48 @@ def solve_pcenter(
                                    probes=probes)
             best_sites = out.sites
     ub = hi  # index of a proven-feasible value
+
+    def polish(sites: list[int] | NDArray[np.int64]) -> tuple[list[int], float]:
+        """Lower the worst time of a cover by vertex substitution; (sites, worst time)."""
+        start = np.union1d(fixed_local, np.asarray(sites, dtype=np.int64))
+        cells = np.arange(demand_idx.size)
+        worst = worst_response_time(sub_mat, start, cells)
+        if not POLISH:
+            return [int(s) for s in start], worst
+        better = improve_center(sub_mat, start, fixed=fixed_local)
+        better_worst = worst_response_time(sub_mat, better, cells)
+        if better_worst < worst:
+            return [int(s) for s in better], better_worst
+        return [int(s) for s in start], worst
+
+    best_sites, worst = polish(best_sites)
+    ub = min(ub, int(np.searchsorted(values, worst)))
     lb = 0  # every value below index lb is proven infeasible
     logger.info("pcenter: %d distinct values, greedy ub %.3f", values.size, values[ub])
 
     lp_fails = values.size  # the LP refutes no value at or above this index
 
-    def probe(mid: int, mode: str) -> str:
+    def probe(mid: int, mode: str, share: float = PROBE_SHARE) -> str:
         """Run one probe at ``values[mid]``, record it, and move the bounds."""
         nonlocal lb, ub, best_sites, lp_fails
         cov = rows_at(values[mid])
         if cov.shape[0] and np.any(np.diff(cov.indptr) == 0):
             status, sites = "infeasible", []
         else:
-            status, sites = _probe(cov, cap, deadline, seed, mode)
+            status, sites = _probe(cov, cap, deadline, seed, mode, num_workers, share)
             if status != "infeasible (LP)":
                 lp_fails = min(lp_fails, mid)
         probes.append((float(values[mid]), status))
         logger.debug("pcenter probe %s at %.3f: %s (t=%.2fs)", mode, values[mid], status,
                      time.perf_counter() - t0)
         if status == "feasible":
-            best_sites = sites
-            # The cover's own worst time may lie well below the probe value.
-            worst = worst_response_time(sub_mat, np.union1d(fixed_local, sites),
-                                        np.arange(demand_idx.size))
+            # The cover's own worst time may lie well below the probe value, and
+            # vertex substitution often lowers it further.
+            sites, worst = polish(sites)
+            if worst <= values[ub]:
+                best_sites = sites
             ub = min(ub, mid, int(np.searchsorted(values, worst)))
+            logger.debug("pcenter cover: worst %.4f", worst)
         elif status.startswith("infeasible"):
             lb = max(lb, mid + 1)
         return status
@@ -288,8 +310,11 @@ def solve_pcenter(
         while lo < hi and time.perf_counter() < deadline and (
             mode in ("exact", "down") or values[hi] - values[lo] > REFINE_TOL * values[hi]
         ):
-            mid = (lo + hi) // 2
-            status = probe(mid, "exact" if mode == "down" else mode)
+            mid, share = (lo + hi) // 2, PROBE_SHARE
+            if mode == "exact" and values[hi] - values[lo] <= DESCEND_WIDTH * values[hi]:
+                # Narrow: refuting just below the best cover is the whole proof.
+                mid, share = hi - 1, DESCEND_SHARE
+            status = probe(mid, "exact" if mode == "down" else mode, share)
             if status == "feasible":
                 hi = ub
             elif status.startswith("infeasible"):
