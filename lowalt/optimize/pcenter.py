@@ -21,21 +21,22 @@ Method: the optimum is one of the distinct stored times, so the solver bisects o
 the sorted distinct values :math:`r` (no scaling, no rounding error). Each probe asks
 "is there a cover of all cells within :math:`r` using at most :math:`k` sites?" and is
 answered first by the covering LP (a bound above :math:`k` refutes it at once), then by
-lazy row generation under the LP's reduced-cost restrictions, each subset decided by the
-LP branch and bound of ``_coverbb`` (a probe that times out is *unknown*, never
-infeasible). A feasible probe lowers the upper bound to
-the worst time of the cover it found. The search interval starts at
-:math:`[\max_i \min_j t_{ji},\ \text{greedy upper bound}]`. After an undecided probe at
+one LP branch and bound of ``_coverbb`` over the whole probe, under the LP's
+reduced-cost restrictions (a probe that times out is *unknown*, never infeasible).
+Every cover found is polished by vertex substitution (``_pcsearch``), and the upper
+bound drops to its worst time. The search interval starts at
+:math:`[\max_i \min_j t_{ji},\ \text{greedy upper bound}]`; once it is narrower than
+``DESCEND_WIDTH``, each probe goes just below the best cover's worst time, so the proof
+is a single refutation. After an undecided probe at
 :math:`r_u` the search goes on in three passes over the open interval: LP-only probes
 below :math:`r_u` (skipped where the LP has already failed to refute a value), then the
 row-weighting local search (``_localsearch``), whose covers lower the upper bound, then
 exact probes walking down from :math:`r_u` (an undecided probe moves the next one lower,
 where refutations are easier), raising the proven bound. Measured on the 5,000 × 500
-benchmark with k = 20: at a 30 s limit, 267.58 s with bound 263.05 s (gap 1.7 %; instance
-seeds 1–3: 1.3, 2.1, 3.5 %); at 120 s, bound 266.48 s (gap 0.41 %). The optimum lies in
-(267.50 s, 267.58 s]; refuting 267.50 s takes the branch and bound about 40 s over four
-lazy subsets, where CP-SAT (the decider before, ``DECIDER``) did not refute the last
-subset in 145 s.
+benchmark with k = 20 and two workers, 60 s limit: instance seeds 0–2 proven optimal in
+17.4, 23.7 and 27.6 s (267.58, 268.27, 266.18 s); seed 3 not proven (267.47, bound
+265.23, gap 0.84 %: a cover probe at 269.05 s ran out of time in the branch and bound,
+which found it in 0.6 s from another starting set of cells).
 """
 
 from __future__ import annotations
