@@ -9,7 +9,7 @@ import pytest
 import scipy.sparse as sp
 
 from lowalt.optimize import _pcsearch
-from lowalt.optimize._pcsearch import improve_center
+from lowalt.optimize._pcsearch import dense_times, improve_center
 
 
 def worst(t: np.ndarray, sites: np.ndarray) -> float:
@@ -22,7 +22,7 @@ def test_never_worse_keeps_the_count_and_the_fixed_sites(seed: int) -> None:
     t = rng.uniform(10, 400, (12, 30))
     start = rng.choice(12, 3, replace=False)
     fixed = start[:1]
-    out = improve_center(sp.csr_array(t), start, fixed=fixed)
+    out = improve_center(dense_times(sp.csr_array(t)), start, fixed=fixed)
     assert out.size == 3 and np.unique(out).size == 3
     assert fixed[0] in out
     assert worst(t, out) <= worst(t, start)
@@ -38,7 +38,7 @@ def test_one_swap_reaches_the_optimum() -> None:
     # {0, 20} (one swap away) serves every cell within 10.
     pos = np.array([0.0, 10.0, 20.0, 30.0])
     t = np.abs(pos[:, None] - pos[None, :])
-    out = improve_center(sp.csr_array(t + 1.0), np.array([0, 1]))
+    out = improve_center(dense_times(sp.csr_array(t + 1.0)), np.array([0, 1]))
     assert worst(t, out) == 10.0
 
 
@@ -46,7 +46,7 @@ def test_unreachable_pairs_and_allowed_sites() -> None:
     t = np.array([[5.0, 0.0, 0.0],   # site 0 reaches cell 0 only (zeros: unreachable)
                   [0.0, 5.0, 9.0],
                   [1.0, 1.0, 1.0]])
-    mat = sp.csr_array(t)
+    mat = dense_times(sp.csr_array(t))
     assert improve_center(mat, np.array([0, 1])).tolist() in ([0, 2], [1, 2])
     # Site 2 may not enter: nothing to gain.
     assert improve_center(mat, np.array([0, 1]),
@@ -56,4 +56,5 @@ def test_unreachable_pairs_and_allowed_sites() -> None:
 def test_large_matrices_are_left_alone(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(_pcsearch, "MAX_DENSE_ENTRIES", 10)
     t = np.random.default_rng(0).uniform(1, 9, (4, 5))
-    assert improve_center(sp.csr_array(t), np.array([3, 0])).tolist() == [0, 3]
+    assert dense_times(sp.csr_array(t)) is None
+    assert improve_center(None, np.array([3, 0])).tolist() == [0, 3]

@@ -509,6 +509,13 @@ class _Search:
         lo[free & (-d > slack)] = 1.0
         return _Node(lo, hi, values)
 
+    def _report(self, cols: NDArray[np.int64]) -> None:
+        """Record a cover (the first one reported wins) and wake every worker."""
+        with self.lock:
+            if self.found is None:
+                self.found = cols
+            self.lock.notify_all()
+
     def _expand(self, lp: _Lp, lo: NDArray[np.float64], hi: NDArray[np.float64]
                 ) -> list[tuple[NDArray[np.float64], NDArray[np.float64]]]:
         """Evaluate a node; its children (closing child first), or none (pruned / a cover)."""
@@ -517,18 +524,12 @@ class _Search:
             return []
         chosen = np.flatnonzero(np.maximum(node.values, node.lo) > 0.5)
         if chosen.size <= self.cap and np.all(rows_covered_by(self.cov, chosen)):
-            with self.lock:
-                if self.found is None:
-                    self.found = chosen.astype(np.int64)
-                self.lock.notify_all()
+            self._report(chosen.astype(np.int64))
             return []
         if ROUNDING:
             found = _round(self.cov, self.cov_t, node.values, self.cap)
             if found is not None:
-                with self.lock:
-                    if self.found is None:
-                        self.found = found
-                    self.lock.notify_all()
+                self._report(found)
                 return []
         frac = np.abs(node.values - 0.5)
         frac[node.hi == node.lo] = np.inf

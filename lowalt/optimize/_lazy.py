@@ -92,6 +92,19 @@ def heuristic_cover(cov: sp.csr_array, smaj: sp.csr_array, *, deadline: float,
     return best
 
 
+def _reduced(rows: sp.csr_array, cand: NDArray[np.int64], exact: NDArray[np.bool_] | None
+             ) -> tuple[NDArray[np.int64], sp.csr_array, NDArray[np.bool_]]:
+    """Drop dominated columns and rows of ``rows`` restricted to ``cand``.
+
+    Returns the kept candidates, the reduced local matrix (kept rows × kept candidates)
+    and the mask of kept rows (exact rows are never dropped).
+    """
+    cand = cand[~dominated_columns(rows, cand, exact_rows=exact)]
+    local = rows[:, cand]
+    keep = ~dominated_rows(local, protect=exact)
+    return cand, local[keep], keep
+
+
 def _decide_branch(cov: sp.csr_array, smaj: sp.csr_array, cap: int, lp: CoverLP | None,
                    active: NDArray[np.int64], best: list[int], lb: int, deadline: float,
                    workers: int) -> LazyOutcome:
@@ -107,10 +120,8 @@ def _decide_branch(cov: sp.csr_array, smaj: sp.csr_array, cap: int, lp: CoverLP 
         limit = restriction(lp, cap)
         cand = cand[limit.allowed_sites]
         exact = limit.exact_rows
-    cand = cand[~dominated_columns(cov, cand, exact_rows=exact)]
-    local = cov[:, cand]
-    kept = np.flatnonzero(~dominated_rows(local, protect=exact))
-    local = local[kept]
+    cand, local, keep = _reduced(cov, cand, exact)
+    kept = np.flatnonzero(keep)
     if np.any(np.diff(local.indptr) == 0):  # a row no allowed site reaches
         return LazyOutcome("infeasible", best, len(best), cap + 1, 1, 0)
     start = np.flatnonzero(np.isin(kept, active))
@@ -223,10 +234,7 @@ def lazy_min_cover(
             limit = restriction(lp, cap if cap is not None else ub - 1)
             cand = cand[limit.allowed_sites[cand]]
             exact = limit.exact_rows[active]
-        cand = cand[~dominated_columns(sub, cand, exact_rows=exact)]
-        local = sub[:, cand]
-        keep = ~dominated_rows(local, protect=exact)
-        local = local[keep]
+        cand, local, keep = _reduced(sub, cand, exact)
         if exact is not None:
             exact = exact[keep]
         budget = None

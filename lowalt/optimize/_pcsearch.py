@@ -20,7 +20,7 @@ import scipy.sparse as sp
 from numba import njit
 from numpy.typing import NDArray
 
-__all__ = ["MAX_DENSE_ENTRIES", "improve_center"]
+__all__ = ["MAX_DENSE_ENTRIES", "dense_times", "improve_center"]
 
 MAX_DENSE_ENTRIES = 16_000_000
 """Larger matrices (sites × cells) are not searched (a dense float32 copy: 64 MB)."""
@@ -101,17 +101,33 @@ def _best_swap(t: NDArray[np.float32], chosen: NDArray[np.int64], in_set: NDArra
     return top, out_pos, site_in
 
 
-def improve_center(mat: sp.csr_array, sites: NDArray[np.int64], *,
+def dense_times(mat: sp.csr_array) -> NDArray[np.float32] | None:
+    """Sites × cells times as a dense float32 array (inf = unreachable), or None.
+
+    None when the matrix has more than ``MAX_DENSE_ENTRIES`` entries. Build it once and
+    pass it to every ``improve_center`` call on the same matrix.
+    """
+    n_sites, n_cells = mat.shape
+    if n_sites * n_cells > MAX_DENSE_ENTRIES:
+        return None
+    t = np.full((n_sites, n_cells), np.inf, dtype=np.float32)
+    coo = sp.coo_array(mat)
+    t[coo.row, coo.col] = coo.data
+    return t
+
+
+def improve_center(t: NDArray[np.float32] | None, sites: NDArray[np.int64], *,
                    allowed: NDArray[np.bool_] | None = None,
                    fixed: NDArray[np.int64] | None = None) -> NDArray[np.int64]:
     """Lower the worst response time of ``sites`` by single swaps (best swap first).
 
     Parameters
     ----------
-    mat
-        Sites × cells response times, seconds (absent entry = unreachable).
+    t
+        Sites × cells response times, seconds, from ``dense_times`` (None: the matrix
+        was too large, and ``sites`` come back unchanged).
     sites
-        Starting sites (row indices of ``mat``); their number is kept.
+        Starting sites (row indices of ``t``); their number is kept.
     allowed
         Sites that may enter (default: all).
     fixed
@@ -120,16 +136,12 @@ def improve_center(mat: sp.csr_array, sites: NDArray[np.int64], *,
     Returns
     -------
     numpy.ndarray
-        Sorted sites, no worse than ``sites`` (``sites`` itself when the matrix is too
-        large for ``MAX_DENSE_ENTRIES`` or no swap helps).
+        Sorted sites, no worse than ``sites`` (``sites`` itself when no swap helps).
     """
-    n_sites, n_cells = mat.shape
     sites = np.unique(np.asarray(sites, dtype=np.int64))
-    if sites.size == 0 or n_cells == 0 or n_sites * n_cells > MAX_DENSE_ENTRIES:
+    if t is None or sites.size == 0 or t.shape[1] == 0:
         return sites
-    t = np.full((n_sites, n_cells), np.inf, dtype=np.float32)
-    coo = sp.coo_array(mat)
-    t[coo.row, coo.col] = coo.data
+    n_sites = t.shape[0]
     allow = np.ones(n_sites, dtype=bool) if allowed is None else np.asarray(allowed, bool)
     fix = np.zeros(n_sites, dtype=bool)
     if fixed is not None:

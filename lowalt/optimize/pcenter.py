@@ -55,7 +55,7 @@ from lowalt.optimize._lazy import lazy_min_cover
 from lowalt.optimize._localsearch import improve_cover
 from lowalt.optimize._lpbound import cover_lp
 from lowalt.optimize._matrix import TimeMatrix, as_site_set, as_time_matrix, as_weights
-from lowalt.optimize._pcsearch import improve_center
+from lowalt.optimize._pcsearch import dense_times, improve_center
 from lowalt.optimize.greedy import greedy_cover
 from lowalt.optimize.result import PlacementResult, SolveStatus, make_result
 
@@ -117,12 +117,11 @@ def _probe(cov: sp.csr_array, cap: int, deadline: float, seed: int, mode: str,
     """Decide "can ``cap`` sites cover every row of ``cov``?".
 
     The covering LP comes first: a bound above ``cap`` refutes the probe at once
-    ("infeasible (LP)"). Otherwise, by ``mode``: ``"exact"`` decides it by lazy row
-    generation under the LP's reduced-cost restrictions, within ``share`` of the
-    remaining time (a short local search first was dropped: the branch and bound finds
-    covers in under a second, and the search cost about 3 s per refuted probe);
-    ``"search"`` looks
-    for a cover with the local search only (within ``SEARCH_SHARE``; no cover found is
+    ("infeasible (LP)"). Otherwise, by ``mode``: ``"exact"`` decides it with
+    ``DECIDER`` under the LP's reduced-cost restrictions, within ``share`` of the
+    remaining time (no local search first: the branch and bound finds covers in under a
+    second, and the search cost about 3 s per refuted probe); ``"search"`` looks for a
+    cover with the local search only (within ``SEARCH_SHARE``; no cover found is
     "unknown", never infeasible); ``"lp"`` stops after the LP ("unknown").
     """
     if cov.shape[0] == 0:
@@ -254,6 +253,8 @@ def solve_pcenter(
             best_sites = out.sites
     ub = hi  # index of a proven-feasible value
 
+    dense = dense_times(sub_mat) if POLISH else None  # built once for every polish
+
     def polish(sites: list[int] | NDArray[np.int64]) -> tuple[list[int], float]:
         """Lower the worst time of a cover by vertex substitution; (sites, worst time)."""
         start = np.union1d(fixed_local, np.asarray(sites, dtype=np.int64))
@@ -261,7 +262,7 @@ def solve_pcenter(
         worst = worst_response_time(sub_mat, start, cells)
         if not POLISH:
             return [int(s) for s in start], worst
-        better = improve_center(sub_mat, start, fixed=fixed_local)
+        better = improve_center(dense, start, fixed=fixed_local)
         better_worst = worst_response_time(sub_mat, better, cells)
         if better_worst < worst:
             return [int(s) for s in better], better_worst
