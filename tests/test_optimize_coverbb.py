@@ -220,3 +220,20 @@ def test_pcenter_is_exact_with_either_decider(decider: str,
         assert res.status.name == "OPTIMAL"
         assert res.objective == pytest.approx(brute_pcenter(t, 4))
     assert bool(calls) == (decider == "branch")
+
+
+def test_each_lp_solve_stops_at_the_deadline() -> None:
+    """One LP of a large model can take minutes (the Optics Valley p-center probes), so
+    every GLOP solve gets the time left until the deadline as its own limit."""
+    from lowalt.optimize._coverbb import MIN_LP_S, _Lp
+
+    rng = np.random.default_rng(1)
+    cov = sp.csr_array(random_cov(rng, 20_000, 3_000, 0.01), dtype=np.float64)
+    lp = _Lp(cov, np.zeros(20_000, dtype=bool), np.arange(20_000), 60)
+    status, _, _ = lp.solve(time.perf_counter() - 1.0)  # already past: the shortest limit
+    limit = lp.params.time_limit.seconds + lp.params.time_limit.nanos * 1e-9
+    assert limit == pytest.approx(MIN_LP_S)
+    assert status != "optimal"  # about 1 s of simplex, stopped after 0.01 s
+    lp.solve(time.perf_counter() + 30.0)
+    limit = lp.params.time_limit.seconds + lp.params.time_limit.nanos * 1e-9
+    assert 25.0 < limit <= 30.0

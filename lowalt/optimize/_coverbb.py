@@ -90,6 +90,8 @@ ROUND_EXTRA = 3
 """A rounding gives up after cap + this many columns."""
 DOMINATE = True
 """Close free columns dominated by closed ones (see ``_reduce``)."""
+MIN_LP_S = 0.01
+"""Shortest time limit given to one LP solve (seconds)."""
 USE_PREPROCESSING = False
 """GLOP presolve off: nodes differ by a few bounds, so a warm start beats a presolve."""
 
@@ -169,12 +171,17 @@ class _Lp:
             self._update(update)
         self.lo, self.hi = lo.copy(), hi.copy()
 
-    def solve(self) -> tuple[str, NDArray[np.float64] | None, NDArray[np.float64] | None]:
+    def solve(self, deadline: float
+              ) -> tuple[str, NDArray[np.float64] | None, NDArray[np.float64] | None]:
         """Solve; return the status, primal values and duals of the LP's rows (None if absent).
 
         Status: ``"optimal"``, ``"limit"`` (stopped at the objective limit),
-        ``"infeasible"`` or ``"other"``.
+        ``"infeasible"`` or ``"other"`` (including stopped at ``deadline``, a
+        ``time.perf_counter()`` value: one LP of a large model can take minutes).
         """
+        left = max(deadline - time.perf_counter(), MIN_LP_S)
+        self.params.time_limit.seconds = int(left)
+        self.params.time_limit.nanos = int((left - int(left)) * 1e9)
         res = self.solver.solve(self.params, self.model_params, None, self.callbacks, None,
                                 None)
         values = duals = None
@@ -486,7 +493,7 @@ class _Search:
         self._sync_rows(lp)
         lp.set_bounds(lo, hi)
         while True:
-            status, values, duals = lp.solve()
+            status, values, duals = lp.solve(self.deadline)
             if status == "infeasible":
                 return None
             if duals is None:
