@@ -238,8 +238,10 @@ def test_pcenter_after_an_undecided_probe_keeps_valid_bounds(
         return lazy_module.LazyOutcome("unknown", [], 0, 0, 1, 0)
 
     monkeypatch.setattr(pcenter_module, "lazy_min_cover", undecided)
-    # Without vertex substitution, so the greedy cover leaves probes to be undecided.
+    # Without vertex substitution or the local-search descent, so the greedy cover
+    # leaves probes to be undecided.
     monkeypatch.setattr(pcenter_module, "POLISH", False)
+    monkeypatch.setattr(pcenter_module, "DESCENT", False)
     rng = np.random.default_rng(seed)
     t = rng.uniform(10, 400, (10, 40))
     k = 3
@@ -257,6 +259,35 @@ def test_pcenter_after_an_undecided_probe_keeps_valid_bounds(
             assert value >= best - 1e-9
     assert res.status is (SolveStatus.OPTIMAL if res.bound >= res.objective
                           else SolveStatus.FEASIBLE)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_pcenter_descent_alone_lowers_the_upper_bound(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Exact probes never answering: the local-search descent still walks the cover down
+    (never below the optimum), and it needs no vertex substitution to do so."""
+
+    def undecided(cov: sp.csr_array, **_: object) -> lazy_module.LazyOutcome:
+        return lazy_module.LazyOutcome("unknown", [], 0, 0, 1, 0)
+
+    monkeypatch.setattr(pcenter_module, "lazy_min_cover", undecided)
+    monkeypatch.setattr(pcenter_module, "POLISH", False)
+    rng = np.random.default_rng(100 + seed)
+    t = rng.uniform(10, 400, (14, 50))
+    k = 3
+    best = min(t[list(c)].min(axis=0).max() for c in itertools.combinations(range(14), k))
+    objectives = {}
+    for descent in (False, True):
+        monkeypatch.setattr(pcenter_module, "DESCENT", descent)
+        res = solve_pcenter(t, k, time_limit_s=30)
+        for value, outcome in res.extras["probes"]:
+            assert not (outcome == "feasible" and value < best - 1e-9)
+            assert not (outcome.startswith("infeasible") and value >= best - 1e-9)
+        assert res.objective == pytest.approx(t[list(res.sites)].min(axis=0).max())
+        assert res.bound <= best + 1e-9 <= res.objective + 2e-9
+        objectives[descent] = res.objective
+    assert objectives[True] <= objectives[False] + 1e-9
 
 
 @pytest.mark.parametrize("workers", [1, 2])

@@ -17,26 +17,34 @@ Symbol                Meaning
 :math:`F, X`          fixed and forbidden sites
 ====================  ======================================================
 
-Method: the optimum is one of the distinct stored times, so the solver bisects over
-the sorted distinct values :math:`r` (no scaling, no rounding error). Each probe asks
-"is there a cover of all cells within :math:`r` using at most :math:`k` sites?" and is
+Method: the optimum is one of the distinct stored times, so the solver works over the
+sorted distinct values :math:`r` (no scaling, no rounding error). Each probe asks "is
+there a cover of all cells within :math:`r` using at most :math:`k` sites?" and is
 answered first by the covering LP (a bound above :math:`k` refutes it at once), then by
 one LP branch and bound of ``_coverbb`` over the whole probe, under the LP's
 reduced-cost restrictions (a probe that times out is *unknown*, never infeasible).
-Every cover found is polished by vertex substitution (``_pcsearch``), and the upper
-bound drops to its worst time. The search interval starts at
-:math:`[\max_i \min_j t_{ji},\ \text{greedy upper bound}]`; once it is narrower than
-``DESCEND_WIDTH``, each probe goes just below the best cover's worst time, so the proof
-is a single refutation. After an undecided probe at
-:math:`r_u` the search goes on in three passes over the open interval: LP-only probes
-below :math:`r_u` (skipped where the LP has already failed to refute a value), then the
-row-weighting local search (``_localsearch``), whose covers lower the upper bound, then
-exact probes walking down from :math:`r_u` (an undecided probe moves the next one lower,
-where refutations are easier), raising the proven bound. Measured on the 5,000 × 500
-benchmark with k = 20 and two workers, 60 s limit: instance seeds 0–2 proven optimal in
-17.4, 23.7 and 27.6 s (267.58, 268.27, 266.18 s); seed 3 not proven (267.47, bound
-265.23, gap 0.84 %: a cover probe at 269.05 s ran out of time in the branch and bound,
-which found it in 0.6 s from another starting set of cells).
+The upper bound starts from a greedy cover (bisection over the values), and a
+*descent* walks it down before any exact probe: the row-weighting local search
+(``_localsearch``) looks for a cover just below the best cover's worst time, starting
+from that cover, every cover is polished by vertex substitution (``_pcsearch``), and
+the walk repeats until the search fails. The exact probes then bisect the interval
+until it is narrower than ``DESCEND_WIDTH`` (cheap refutations well below the optimum,
+for a good bound), and from there go just below the best cover's worst time: a cover
+found is polished and descended from in turn, and a refutation is the whole proof (near
+the optimum a refutation costs seconds while a cover costs a fraction of one). After an
+undecided probe at :math:`r_u` the search goes on in three passes over the open
+interval: LP-only probes below :math:`r_u` (skipped where the LP has already failed to
+refute a value), which raise the bound, then (without the descent only) the local
+search bisecting the interval, whose covers lower the upper bound, then exact probes walking down from :math:`r_u`
+(an undecided probe moves the next one lower, where refutations are easier).
+
+Measured on the 5,000 × 500 benchmark with k = 20 and two workers, instance seeds 0–3:
+at 60 s all four proven optimal, in 14.9, 24.8, 39.2 and 49.1 s (267.58, 268.27,
+266.18, 267.47 s); at 30 s seeds 0 and 2 proven (16.6, 22.4 s), seeds 1 and 3 left at
+gaps of 1.23 and 1.95 %. The descent reaches within 0.1–0.8 % of the optimum in about
+3 s; the single refutation just below the optimum is most of the time (9–45 s with two
+workers, its tree nondeterministic between runs). Before the descent seed 3 was not
+proven in 60 s (gap 0.84 %).
 """
 
 from __future__ import annotations
@@ -92,9 +100,20 @@ DESCEND_WIDTH = 0.05
 """Once the open interval is narrower than this share of its upper end, exact probes
 go just below the best cover's worst time instead of to the middle: near the optimum
 refutations cost seconds each while covers cost a fraction of one, so one refutation
-(of the value just below the optimum) is the whole proof. Measured on the 5,000 × 500
-benchmark at 60 s, seeds 0–3: 0.01 proved 1 of 4 (28.6 s), 0.03 2 of 4, 0.05 3 of 4
-(17.4, 23.7, 27.6 s)."""
+(of the value just below the optimum) is the whole proof. Wider intervals are bisected:
+refutations well below the optimum are cheap (the LP alone, or a branch and bound of
+tenths of a second) and leave a good bound should the final refutation run out of time.
+Measured on the 5,000 × 500 benchmark at 60 s (seeds 0–3) with the descent: always
+going just below the best cover (no bisection) proved the same instances about 2 s
+sooner but left seed 3 at a 1.7–3.4 % gap when its refutation ran out of time."""
+DESCENT = True
+"""Before the exact probes (and after each cover they find), walk the upper bound down
+with the local search: look for a cover just below the best cover's worst time,
+starting from that cover, polish it, repeat until the search fails."""
+DESCENT_STALL_MOVES = 30_000
+"""A descent step gives up after this many moves without a smaller cover."""
+DESCENT_SHARE = 0.1
+"""Most of the remaining budget one descent step may take."""
 
 
 def worst_response_time(
@@ -273,6 +292,35 @@ def solve_pcenter(
     lb = 0  # every value below index lb is proven infeasible
     logger.info("pcenter: %d distinct values, greedy ub %.3f", values.size, values[ub])
 
+    def descend() -> None:
+        """Walk ``ub`` down with local-search covers from the best cover (``DESCENT``)."""
+        nonlocal ub, best_sites
+        while DESCENT and ub > lb and time.perf_counter() < deadline:
+            r = values[ub - 1]
+            cov = rows_at(r)  # r >= lower_val: every row has a site
+            if cov.shape[0] == 0:
+                found: list[int] = []
+            else:
+                smaj = sp.csr_array(cov.T)
+                start = np.setdiff1d(np.asarray(best_sites, dtype=np.int64), fixed_local)
+                missed = np.flatnonzero(~rows_covered_by(cov, start))
+                if missed.size:
+                    start = np.union1d(start, greedy_cover(cov[missed]))
+                now = time.perf_counter()
+                found = improve_cover(cov, [int(c) for c in start], site_major=smaj,
+                                      target=cap,
+                                      deadline=now + DESCENT_SHARE * (deadline - now),
+                                      seed=seed, max_moves=None,
+                                      stall_moves=DESCENT_STALL_MOVES)
+            if len(found) > cap:
+                return
+            probes.append((float(r), "feasible"))
+            sites, worst = polish(found)
+            best_sites, ub = sites, min(ub - 1, int(np.searchsorted(values, worst)))
+            logger.debug("pcenter descent: worst %.4f (t=%.2fs)", worst,
+                         time.perf_counter() - t0)
+
+    descend()
     lp_fails = values.size  # the LP refutes no value at or above this index
 
     def probe(mid: int, mode: str, share: float = PROBE_SHARE) -> str:
@@ -301,9 +349,11 @@ def solve_pcenter(
         return status
 
     def bisect(lo: int, hi: int, mode: str) -> int:
-        """Bisect ``values[lo..hi]`` with ``mode`` probes; the first undecided index or -1.
+        """Search ``values[lo..hi]`` with ``mode`` probes; the first undecided index or -1.
 
-        ``"exact"`` stops at the first undecided value. ``"lp"`` (the LP alone) and
+        ``"exact"`` probes just below the best cover (a cover found is polished and the
+        descent walks it down before the next probe) and stops at the first undecided
+        value; the others bisect. ``"lp"`` (the LP alone) and
         ``"down"`` (exact) look lower after an undecided probe, where refutations are
         easier; ``"search"`` (local search) looks higher after a failed one. ``"lp"``
         and ``"search"`` stop once the interval is within ``REFINE_TOL``; ``"down"``
@@ -318,6 +368,8 @@ def solve_pcenter(
                 mid, share = hi - 1, DESCEND_SHARE
             status = probe(mid, "exact" if mode == "down" else mode, share)
             if status == "feasible":
+                if mode in ("exact", "down"):
+                    descend()
                 hi = ub
             elif status.startswith("infeasible"):
                 lo = lb
@@ -333,7 +385,8 @@ def solve_pcenter(
     if undecided >= 0:
         # Cheap LP refutations first, only where the LP has not already failed.
         bisect(lb, min(undecided, lp_fails), "lp")
-        bisect(lb, ub, "search")  # covers found by the local search lower the worst time
+        if not DESCENT:  # the descent has already searched just below the best cover
+            bisect(lb, ub, "search")  # covers found by the local search lower the worst time
         bisect(lb, min(undecided, ub), "down")  # exact probes below: raise the bound
     sites = np.union1d(fixed, allowed[np.asarray(best_sites, dtype=np.int64)])
     objective = worst_response_time(sub_mat, np.searchsorted(allowed, sites),
