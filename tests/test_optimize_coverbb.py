@@ -239,3 +239,48 @@ def test_each_lp_solve_stops_at_the_deadline() -> None:
     lp.solve(time.perf_counter() + 30.0)
     limit = lp.params.time_limit.seconds + lp.params.time_limit.nanos * 1e-9
     assert 25.0 < limit <= 30.0
+
+
+def test_a_stored_basis_restarts_the_lp_after_rows_and_bounds_change() -> None:
+    """A node far from the last one solved starts from its parent's basis: rows added to
+    the LP since start basic, the optimum is unchanged, and going back to the basis of
+    the same bounds costs no pivots."""
+    from lowalt.optimize._coverbb import _Lp
+
+    rng = np.random.default_rng(5)
+    cov = sp.csr_array(random_cov(rng, 300, 60, 0.08), dtype=np.float64)
+    n_cols = cov.shape[1]
+    first = np.arange(150)
+    lp = _Lp(cov, np.zeros(300, dtype=bool), first, 40)
+    lo, hi = np.zeros(n_cols), np.ones(n_cols)
+    status, values, _ = lp.solve(time.perf_counter() + 30)
+    assert status == "optimal" and lp.basis is not None and lp.basis.n_rows == 150
+    root = lp.basis
+    lp.add_rows(np.arange(150, 300))
+    far_lo = lo.copy()
+    far_lo[np.argsort(-values)[:3]] = 1.0  # a node three columns down
+    lp.set_bounds(far_lo, hi)
+    lp.solve(time.perf_counter() + 30)
+    lp.set_bounds(lo, hi)  # back to the root's bounds, from the root's basis
+    status, with_basis, _ = lp.solve(time.perf_counter() + 30, root)
+    assert status == "optimal"
+    assert not lp.model_params.HasField("initial_basis")  # one solve only
+    fresh = _Lp(cov, np.zeros(300, dtype=bool), np.arange(300), 40)
+    _, reference, _ = fresh.solve(time.perf_counter() + 30)
+    assert with_basis.sum() == pytest.approx(reference.sum(), abs=1e-7)
+    optimal = lp.basis  # optimal for the root's bounds on all rows
+    lp.set_bounds(far_lo, hi)
+    lp.solve(time.perf_counter() + 30)
+    lp.set_bounds(lo, hi)
+    lp._set_start(optimal)
+
+    def pivots() -> int:
+        return lp.solver.solve(lp.params, lp.model_params, None, lp.callbacks, None,
+                               None).solve_stats.simplex_iterations
+
+    assert pivots() == 0  # started from an optimal basis
+    lp.model_params.ClearField("initial_basis")
+    lp.set_bounds(far_lo, hi)
+    lp.solve(time.perf_counter() + 30)
+    lp.set_bounds(lo, hi)
+    assert pivots() > 0  # from the far node's basis

@@ -35,8 +35,9 @@ the optimum a refutation costs seconds while a cover costs a fraction of one). A
 undecided probe at :math:`r_u` the search goes on in three passes over the open
 interval: LP-only probes below :math:`r_u` (skipped where the LP has already failed to
 refute a value), which raise the bound, then (without the descent only) the local
-search bisecting the interval, whose covers lower the upper bound, then exact probes walking down from :math:`r_u`
-(an undecided probe moves the next one lower, where refutations are easier).
+search bisecting the interval, whose covers lower the upper bound, then exact probes
+walking down from :math:`r_u` (an undecided probe moves the next one lower, where
+refutations are easier).
 
 Measured on the 5,000 × 500 benchmark with k = 20 and two workers, instance seeds 0–3:
 at 60 s all four proven optimal, in 14.9, 24.8, 39.2 and 49.1 s (267.58, 268.27,
