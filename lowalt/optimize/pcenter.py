@@ -40,11 +40,11 @@ walking down from :math:`r_u` (an undecided probe moves the next one lower, wher
 refutations are easier).
 
 Measured on the 5,000 × 500 benchmark with k = 20 and two workers, instance seeds 0–3:
-at 60 s all four proven optimal, in 14.9, 24.8, 39.2 and 49.1 s (267.58, 268.27,
-266.18, 267.47 s); at 30 s seeds 0 and 2 proven (16.6, 22.4 s), seeds 1 and 3 left at
-gaps of 1.23 and 1.95 %. The descent reaches within 0.1–0.8 % of the optimum in about
-3 s; the single refutation just below the optimum is most of the time (9–45 s with two
-workers, its tree nondeterministic between runs). Before the descent seed 3 was not
+at 60 s all four proven optimal, in 12.7, 30.4, 19.2 and 42.9 s (267.58, 268.27,
+266.18, 267.47 s); at 30 s seeds 0 and 2 proven (14.9, 19.6 s), seeds 1 and 3 left at
+gaps of 1.23 and 1.95 %. The descent reaches within 0.1–1.5 % of the optimum in about
+2–3 s; the single refutation just below the optimum is most of the time (7–27 s with
+two workers, its tree nondeterministic between runs). Before the descent seed 3 was not
 proven in 60 s (gap 0.84 %).
 """
 
