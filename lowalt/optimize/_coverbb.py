@@ -26,10 +26,10 @@ turn any cover into one already refuted). The branching column is the most fract
 one, and the child that opens it is explored first, right after its parent (one bound
 change from the basis GLOP holds); any other node (a sibling, a backtrack, a node taken
 from another worker) starts from its parent's final basis, kept with the node, instead
-of the basis of whatever node was solved last. Every node's LP solution is also rounded greedily to
-a cover (``_round``). With several workers, each runs depth first on its own stack and
-its own LP, and a worker out of nodes takes another's oldest open node; rows that join
-the LP join every worker's.
+of the basis of whatever node was solved last. Every node's LP solution is also
+rounded greedily to a cover (``_round``). With several workers, each runs depth first
+on its own stack and its own LP, and a worker out of nodes takes another's oldest open
+node; rows that join the LP join every worker's.
 
 Why the dominance rule holds in any order: a column is closed either because opening it
 was refuted for the problem on *all* rows (an exhausted subtree, a reduced cost on the

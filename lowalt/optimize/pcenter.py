@@ -352,10 +352,10 @@ def solve_pcenter(
     def bisect(lo: int, hi: int, mode: str) -> int:
         """Search ``values[lo..hi]`` with ``mode`` probes; the first undecided index or -1.
 
-        ``"exact"`` probes just below the best cover (a cover found is polished and the
-        descent walks it down before the next probe) and stops at the first undecided
-        value; the others bisect. ``"lp"`` (the LP alone) and
-        ``"down"`` (exact) look lower after an undecided probe, where refutations are
+        ``"exact"`` bisects until the interval is within ``DESCEND_WIDTH``, then probes
+        just below the best cover; after every cover it finds the descent walks the
+        upper bound down, and it stops at the first undecided value. ``"lp"`` (the LP
+        alone) and ``"down"`` (exact) look lower after an undecided probe, where refutations are
         easier; ``"search"`` (local search) looks higher after a failed one. ``"lp"``
         and ``"search"`` stop once the interval is within ``REFINE_TOL``; ``"down"``
         goes on to a single value (that is a proof).
