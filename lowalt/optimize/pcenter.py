@@ -27,25 +27,28 @@ The upper bound starts from a greedy cover (bisection over the values), and a
 *descent* walks it down before any exact probe: the row-weighting local search
 (``_localsearch``) looks for a cover just below the best cover's worst time, starting
 from that cover, every cover is polished by vertex substitution (``_pcsearch``), and
-the walk repeats until the search fails. The exact probes then bisect the interval
-until it is narrower than ``DESCEND_WIDTH`` (cheap refutations well below the optimum,
-for a good bound), and from there go just below the best cover's worst time: a cover
-found is polished and descended from in turn, and a refutation is the whole proof (near
-the optimum a refutation costs seconds while a cover costs a fraction of one). After an
-undecided probe at :math:`r_u` the search goes on in three passes over the open
-interval: LP-only probes below :math:`r_u` (skipped where the LP has already failed to
-refute a value), which raise the bound, then (without the descent only) the local
-search bisecting the interval, whose covers lower the upper bound, then exact probes
-walking down from :math:`r_u` (an undecided probe moves the next one lower, where
-refutations are easier).
+the walk repeats until the search fails. Each exact probe then goes just below the best
+cover's worst time: a cover found is polished and descended from in turn, and a
+refutation is the whole proof (near the optimum a refutation costs seconds while a
+cover costs a fraction of one). After an undecided probe at :math:`r_u` the search goes
+on in three passes over the open interval: LP-only probes below :math:`r_u` (skipped
+where the LP has already failed to refute a value), which raise the bound, then
+(without the descent only) the local search bisecting the interval, whose covers lower
+the upper bound, then exact probes walking down from :math:`r_u` (an undecided probe
+moves the next one lower, where refutations are easier).
 
-Measured on the 5,000 × 500 benchmark with k = 20 and two workers, instance seeds 0–3:
-at 60 s all four proven optimal, in 12.7, 30.4, 19.2 and 42.9 s (267.58, 268.27,
-266.18, 267.47 s); at 30 s seeds 0 and 2 proven (14.9, 19.6 s), seeds 1 and 3 left at
-gaps of 1.23 and 1.95 %. The descent reaches within 0.1–1.5 % of the optimum in about
-2–3 s; the single refutation just below the optimum is most of the time (7–27 s with
-two workers, its tree nondeterministic between runs). Before the descent seed 3 was not
-proven in 60 s (gap 0.84 %).
+Measured on the 5,000 × 500 benchmark with k = 20, two workers, a 30 s limit and a warm
+compile cache (2 cores): instance seeds 0–2 proven optimal in 6.5–7.0, 10.0–12.4 and
+9.9–10.5 s (267.58, 268.27, 266.18 s), seed 3 in 24.8 s (267.47 s). The descent reaches
+within 0.1–1.5 % of the optimum in about 2–3 s; the single refutation just below the
+optimum is most of the time (3.5–15 s with two workers, its tree nondeterministic
+between runs). Until this version the exact probes first bisected the interval down to
+5 % (cheap refutations well below the optimum, kept as a bound should the last
+refutation run out of time); going straight below the best cover saved 0.7–2 s per
+instance (seeds 0–2: 7.3, 13.0–14.5 and 11.1–11.8 s before) and, on the Optics Valley
+placement run, gave the same or better bounds where the last refutation does not finish
+(land scenes with 128 docks: bound 204 s against 200 s; 16 docks: 380.5 s against
+372.1 s), since the LP-only pass after an undecided probe gives the bound just as well.
 """
 
 from __future__ import annotations
@@ -93,20 +96,11 @@ of ``_coverbb`` over the whole probe. Measured on the 5,000 × 500 benchmark jus
 its optimum (267.50 s): CP-SAT had not refuted the lazy loop's last subset in 145 s; the
 branch and bound refutes the whole probe in 16.9 s with one worker, 8.8 s with two."""
 DESCEND_SHARE = 0.8
-"""Most of the remaining budget a probe just below the best cover may take: refuted,
-it proves the cover optimal; cut short, the passes after it rarely do better."""
+"""Most of the remaining budget an exact probe (just below the best cover) may take:
+refuted, it proves the cover optimal; cut short, the passes after it (LP-only probes
+for the bound, exact probes lower down) get the rest."""
 POLISH = True
 """Lower the worst time of every cover found by vertex substitution (``_pcsearch``)."""
-DESCEND_WIDTH = 0.05
-"""Once the open interval is narrower than this share of its upper end, exact probes
-go just below the best cover's worst time instead of to the middle: near the optimum
-refutations cost seconds each while covers cost a fraction of one, so one refutation
-(of the value just below the optimum) is the whole proof. Wider intervals are bisected:
-refutations well below the optimum are cheap (the LP alone, or a branch and bound of
-tenths of a second) and leave a good bound should the final refutation run out of time.
-Measured on the 5,000 × 500 benchmark at 60 s (seeds 0–3) with the descent: always
-going just below the best cover (no bisection) proved the same instances about 2 s
-sooner but left seed 3 at a 1.7–3.4 % gap when its refutation ran out of time."""
 DESCENT = True
 """Before the exact probes (and after each cover they find), walk the upper bound down
 with the local search: look for a cover just below the best cover's worst time,
@@ -352,11 +346,12 @@ def solve_pcenter(
     def bisect(lo: int, hi: int, mode: str) -> int:
         """Search ``values[lo..hi]`` with ``mode`` probes; the first undecided index or -1.
 
-        ``"exact"`` bisects until the interval is within ``DESCEND_WIDTH``, then probes
-        just below the best cover; after every cover it finds the descent walks the
-        upper bound down, and it stops at the first undecided value. ``"lp"`` (the LP
-        alone) and ``"down"`` (exact) look lower after an undecided probe, where refutations are
-        easier; ``"search"`` (local search) looks higher after a failed one. ``"lp"``
+        ``"exact"`` probes just below the best cover (a refutation there is the whole
+        proof); after every cover it finds the descent walks the upper bound down, and
+        it stops at the first undecided value. The others bisect: ``"lp"`` (the LP
+        alone) and ``"down"`` (exact) look lower after an undecided probe, where
+        refutations are easier; ``"search"`` (local search) looks higher after a failed
+        one. ``"lp"``
         and ``"search"`` stop once the interval is within ``REFINE_TOL``; ``"down"``
         goes on to a single value (that is a proof).
         """
@@ -364,8 +359,7 @@ def solve_pcenter(
             mode in ("exact", "down") or values[hi] - values[lo] > REFINE_TOL * values[hi]
         ):
             mid, share = (lo + hi) // 2, PROBE_SHARE
-            if mode == "exact" and values[hi] - values[lo] <= DESCEND_WIDTH * values[hi]:
-                # Narrow: refuting just below the best cover is the whole proof.
+            if mode == "exact":  # refuting just below the best cover is the whole proof
                 mid, share = hi - 1, DESCEND_SHARE
             status = probe(mid, "exact" if mode == "down" else mode, share)
             if status == "feasible":
