@@ -419,12 +419,14 @@ def simulate(
     with np.errstate(invalid="ignore", divide="ignore"):
         frac = np.where(calls.on_scene_s > 0, done / np.maximum(calls.on_scene_s, 1e-300), 1.0)
     served = dock_arr >= 0
-    leg = np.where(served, response - np.asarray(waited), np.inf)
+    waited_arr = np.asarray(waited, dtype=np.float64)
+    leg = np.full(m, np.inf)  # flight time to the scene; a call never served has none
+    leg[served] = response[served] - waited_arr[served]
     km = np.where(served, 2.0 * table.transit_km(leg) + calls.on_scene_km * frac, np.nan)
     return SimResult(
         response_s=response,
         dock=dock_arr,
-        waited_s=np.asarray(waited, dtype=np.float64),
+        waited_s=waited_arr,
         department=calls.department.copy(),
         priority=calls.priority.copy(),
         cell=calls.cell.copy(),

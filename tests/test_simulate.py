@@ -199,3 +199,14 @@ def test_generate_calls_follows_rates_profiles_and_spatial_weights() -> None:
     assert np.all(calls.on_scene_s == 60.0)
     with pytest.raises(ValueError, match="hourly_profile"):
         Department("bad", 1.0, (1.0,) * 23, 60.0, 1)
+
+
+def test_calls_never_served_report_infinite_times_without_warnings() -> None:
+    # No drone at all: every call waits forever (no patience limit), so its response,
+    # wait and flight leg are all infinite; inf - inf must not turn into nan (warnings are
+    # errors in this suite, as they were in the availability map's browser test).
+    calls = _calls([10.0, 20.0], [0, 0], [1, 1], [30.0, 30.0])
+    res = simulate(calls, _one_dock_table(), [0])
+    assert np.all(np.isinf(res.response_s)) and np.all(np.isinf(res.waited_s))
+    assert np.all(res.dock == -1)
+    assert np.all(np.isnan(res.flown_km))
