@@ -38,14 +38,20 @@ the upper bound, then exact probes walking down from :math:`r_u` (an undecided p
 moves the next one lower, where refutations are easier).
 
 Measured on the 5,000 × 500 benchmark with k = 20, two workers, a 30 s limit and a warm
-compile cache (2 cores): instance seeds 0–2 proven optimal in 6.5–7.0, 10.0–12.4 and
-9.9–10.5 s (267.58, 268.27, 266.18 s), seed 3 in 24.8 s (267.47 s). The descent reaches
-within 0.1–1.5 % of the optimum in about 2–3 s; the single refutation just below the
-optimum is most of the time (3.5–15 s with two workers, its tree nondeterministic
-between runs). Until this version the exact probes first bisected the interval down to
-5 % (cheap refutations well below the optimum, kept as a bound should the last
-refutation run out of time); going straight below the best cover saved 0.7–2 s per
-instance (seeds 0–2: 7.3, 13.0–14.5 and 11.1–11.8 s before) and, on the Optics Valley
+compile cache (2 cores), 3 runs each: instance seeds 0–2 proven optimal in 5.9–6.6,
+8.5–9.1 and 8.4–9.4 s (267.58, 268.27, 266.18 s); seed 3 in 23.6–24.0 s in two runs,
+not proven in the third (267.47 s, bound 263 s). The descent reaches within 0.1–1.5 %
+of the optimum in about 2–3 s; the single refutation just below the optimum is most of
+the time (3.5–16 s with two workers, its tree nondeterministic between runs). Once the
+greedy bisection has an upper bound, times above it are dropped from the matrix (a full
+5,000 × 500 matrix keeps about a tenth of its entries), so every later probe builds its
+rows from the smaller matrix.
+
+Until this version the exact probes first bisected the interval down to 5 % (cheap
+refutations well below the optimum, kept as a bound should the last refutation run out
+of time); going straight below the best cover saved 0.7–2 s per
+instance (seeds 0–2: 7.3, 13.0–14.5 and 11.1–11.8 s before, 6.5–7.0, 10.0–12.4 and
+9.9–10.5 s after, without the matrix truncation) and, on the Optics Valley
 placement run, gave the same or better bounds where the last refutation does not finish
 (land scenes with 128 docks: bound 204 s against 200 s; 16 docks: 380.5 s against
 372.1 s), since the LP-only pass after an undecided probe gives the bound just as well.
@@ -124,6 +130,15 @@ def worst_response_time(
         return float("inf")
     best = np.minimum.reduceat(sub.data, sub.indptr[:-1])
     return float(best.max())
+
+
+def _truncated(mat: sp.csr_array, limit: float) -> sp.csr_array:
+    """``mat`` without its entries above ``limit`` (absent entries are unreachable)."""
+    keep = mat.data <= limit
+    if keep.all():
+        return mat
+    coo = sp.coo_array(mat)
+    return sp.csr_array((coo.data[keep], (coo.row[keep], coo.col[keep])), shape=mat.shape)
 
 
 def _probe(cov: sp.csr_array, cap: int, deadline: float, seed: int, mode: str,
@@ -249,6 +264,9 @@ def solve_pcenter(
         g = greedy_cover(cov) if cov.shape[0] else []
         if len(g) <= cap:
             hi, best_sites = mid, g
+            # No later probe or cover looks above values[hi]: drop the larger times
+            # (a full matrix then shrinks about tenfold, and every probe's rows with it).
+            sub_mat = _truncated(sub_mat, values[hi])
         else:
             lo = mid + 1
     if best_sites is None:
