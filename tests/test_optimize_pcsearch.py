@@ -64,10 +64,11 @@ def test_pcenter_truncation_keeps_stored_zero_times_and_drops_larger_ones() -> N
     from lowalt.optimize.pcenter import _truncated
 
     m = sp.csr_array((np.array([0.0, 5.0, 7.0, 3.0]), (np.array([0, 0, 1, 1]),
-                                                       np.array([0, 1, 0, 2]))), shape=(2, 3))
+                                                       np.array([0, 1, 0, 2]))), shape=(3, 3))
     out = _truncated(m, 5.0)
-    assert out.shape == m.shape
+    assert out.shape == m.shape  # the empty last row stays
     assert out.nnz == 3  # the stored 0 s stays (a site on its cell), 7 s goes
+    assert out.has_sorted_indices
     assert sorted(zip(*sp.coo_array(out).coords, out.data, strict=True)) == [
         (0, 0, 0.0), (0, 1, 5.0), (1, 2, 3.0)]
     assert _truncated(m, 7.0) is m

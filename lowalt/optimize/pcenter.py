@@ -137,8 +137,11 @@ def _truncated(mat: sp.csr_array, limit: float) -> sp.csr_array:
     keep = mat.data <= limit
     if keep.all():
         return mat
-    coo = sp.coo_array(mat)
-    return sp.csr_array((coo.data[keep], (coo.row[keep], coo.col[keep])), shape=mat.shape)
+    # Filtered in place of a COO round trip: rows keep their (canonical) index order.
+    row_of = np.repeat(np.arange(mat.shape[0]), np.diff(mat.indptr))
+    indptr = np.zeros(mat.shape[0] + 1, dtype=np.int64)
+    np.cumsum(np.bincount(row_of[keep], minlength=mat.shape[0]), out=indptr[1:])
+    return sp.csr_array((mat.data[keep], mat.indices[keep], indptr), shape=mat.shape)
 
 
 def _probe(cov: sp.csr_array, cap: int, deadline: float, seed: int, mode: str,
@@ -369,16 +372,16 @@ def solve_pcenter(
         it stops at the first undecided value. The others bisect: ``"lp"`` (the LP
         alone) and ``"down"`` (exact) look lower after an undecided probe, where
         refutations are easier; ``"search"`` (local search) looks higher after a failed
-        one. ``"lp"``
-        and ``"search"`` stop once the interval is within ``REFINE_TOL``; ``"down"``
-        goes on to a single value (that is a proof).
+        one. ``"lp"`` and ``"search"`` stop once the interval is within ``REFINE_TOL``;
+        ``"down"`` goes on to a single value (that is a proof).
         """
         while lo < hi and time.perf_counter() < deadline and (
             mode in ("exact", "down") or values[hi] - values[lo] > REFINE_TOL * values[hi]
         ):
-            mid, share = (lo + hi) // 2, PROBE_SHARE
             if mode == "exact":  # refuting just below the best cover is the whole proof
                 mid, share = hi - 1, DESCEND_SHARE
+            else:
+                mid, share = (lo + hi) // 2, PROBE_SHARE
             status = probe(mid, "exact" if mode == "down" else mode, share)
             if status == "feasible":
                 if mode in ("exact", "down"):
