@@ -261,6 +261,55 @@ def test_pcenter_after_an_undecided_probe_keeps_valid_bounds(
                           else SolveStatus.FEASIBLE)
 
 
+@pytest.mark.parametrize("seed", [0, 2, 3])  # instances where greedy is not optimal
+def test_pcenter_exact_probes_leave_the_lp_pass_its_reserve(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Exact probes that find covers only at the end of their time: the exact stage stops
+    at ``1 - LP_RESERVE_SHARE`` of the budget, so the LP-only pass still gets its time
+    (before the reserve, each cover probe took 0.8 of what was left, and the LP pass
+    got almost nothing)."""
+    t = geometric(600, 40, seed=seed)
+    t = t[:, np.isfinite(t).any(axis=0)]
+    k = 5
+    exact = solve_pcenter(t, k, time_limit_s=30)  # checked against brute force elsewhere
+    assert exact.status is SolveStatus.OPTIMAL
+    real = pcenter_module.lazy_min_cover
+    calls: list[tuple[float, float]] = []  # (start, deadline) of every exact probe
+
+    def slow(cov: sp.csr_array, **kw: object) -> lazy_module.LazyOutcome:
+        deadline = float(kw["deadline"])  # type: ignore[arg-type]
+        calls.append((time.perf_counter(), deadline))
+        out = real(cov, **{**kw, "deadline": time.perf_counter() + 30})  # type: ignore[arg-type]
+        time.sleep(max(deadline - time.perf_counter(), 0.0))
+        if out.status == "feasible":
+            return out
+        return lazy_module.LazyOutcome("unknown", [], 0, 0, 1, 0)
+
+    real_lp = pcenter_module.cover_lp
+    lp_starts: list[float] = []
+
+    def timed_lp(cov: sp.csr_array, **kw: object) -> object:
+        lp_starts.append(time.perf_counter())
+        return real_lp(cov, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pcenter_module, "lazy_min_cover", slow)
+    monkeypatch.setattr(pcenter_module, "cover_lp", timed_lp)
+    monkeypatch.setattr(pcenter_module, "POLISH", False)
+    monkeypatch.setattr(pcenter_module, "DESCENT", False)
+    limit_s = 2.0
+    t0 = time.perf_counter()
+    res = solve_pcenter(t, k, time_limit_s=limit_s)
+    reserve_at = t0 + (1 - pcenter_module.LP_RESERVE_SHARE) * limit_s
+    exact_stage = [deadline for start, deadline in calls if start < reserve_at]
+    assert len(exact_stage) >= 2  # a cover below the greedy one, then a probe cut short
+    assert max(exact_stage) <= reserve_at + 0.05  # the later ones belong to the last pass
+    # The LP-only pass starts once the exact stage is over, with time left.
+    assert any(max(exact_stage) <= s < t0 + limit_s - 0.05 for s in lp_starts)
+    assert res.bound <= exact.objective + 1e-9 <= res.objective + 2e-9
+
+
+
 @pytest.mark.parametrize("seed", range(6))
 def test_pcenter_descent_alone_lowers_the_upper_bound(
     seed: int, monkeypatch: pytest.MonkeyPatch
@@ -306,6 +355,43 @@ def test_lscp_refutes_odd_cycles_the_lp_cannot(workers: int,
     assert res.status is SolveStatus.OPTIMAL and res.objective == 6
     assert res.extras["lp_bound"] == pytest.approx(5.0, abs=1e-6)
     assert res.extras["refuted"] == 1
+
+
+@pytest.mark.parametrize(("blocks", "lp", "optimum", "decider"), [
+    ([(5, 2), (5, 2), (8, 3)], 5 + 8 / 3, 9, "branch"),
+    ([(5, 2), (5, 2)], 5.0, 6, "cpsat"),
+])
+@pytest.mark.parametrize("workers", [1, 2])
+def test_lscp_refutation_decider_follows_the_slack(
+        blocks: list[tuple[int, int]], lp: float, optimum: int, decider: str, workers: int,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Disjoint circulant blocks (n cells, n sites, site j covering w consecutive cells):
+    LP n / w each; optimum 3 for the 5-cycle (w = 2) and for n = 8, w = 3. Two 5-cycles
+    and the 8-block (LP 7.67) leave the refutation of 8 sites a slack of 0.33, for the LP
+    branch and bound; two 5-cycles alone (LP 5) leave none, for CP-SAT. Either way the
+    one refutation proves the optimum."""
+    monkeypatch.setattr(lscp_module, "LP_MIN_NNZ", 0)
+    used: list[str] = []
+    real = lscp_module.lazy_min_cover
+
+    def spy(cov: sp.csr_array, **kw: object) -> lazy_module.LazyOutcome:
+        if kw.get("cap") is not None:
+            used.append(str(kw.get("decider", "cpsat")))
+        return real(cov, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(lscp_module, "lazy_min_cover", spy)
+    n = sum(size for size, _ in blocks)
+    t = np.full((n, n), np.inf)
+    first = 0
+    for size, width in blocks:
+        for j in range(size):
+            t[first + j, [first + (j + d) % size for d in range(width)]] = 100.0
+        first += size
+    res = solve_lscp(t, 300.0, time_limit_s=30, num_workers=workers)
+    assert res.status is SolveStatus.OPTIMAL and res.objective == optimum
+    assert res.extras["lp_bound"] == pytest.approx(lp, abs=1e-6)
+    assert res.extras["refuted"] == 1
+    assert used == [decider]
 
 
 @pytest.mark.parametrize("seed", range(4))

@@ -27,10 +27,12 @@ cover improved by the row-weighting local search (``_localsearch``) gives the in
 while, in a second thread, the prover (``_Prover``) solves the LP
 relaxation by row generation (HiGHS); its dual proves :math:`\lceil L \rceil` docks are
 needed. When the LP is nearly tight, "no cover with :math:`\lceil L \rceil` docks" is
-refuted by CP-SAT under the LP's reduced-cost restrictions (see ``_lpbound``), raising
-the bound by one each time. Every LP round is a proof, so the refutation is first tried
+refuted under the LP's reduced-cost restrictions (see ``_lpbound``), raising the bound
+by one each time: by CP-SAT when the slack :math:`\lceil L \rceil - L` is small, by
+the LP branch and bound of ``_coverbb`` when it is larger (``BRANCH_MIN_SLACK``). Every
+LP round is a proof, so the refutation is first tried
 with the dual of the first nearly tight round, and a success ends the LP early (50k ×
-2k benchmark: proven 16 after LP round 3 to 7 of about 16; whole proof 4.8–11.9 s
+2k benchmark: proven 16 after LP round 3 to 7 of about 16; whole proof 2.7–7.1 s
 over instance seeds 0–5). The search, woken by each new bound,
 stops once its cover meets it. Otherwise it resumes with the proven bound as its target,
 beside a second search with another seed (``_search_on``), and then lazy
@@ -95,9 +97,20 @@ the search)."""
 SEARCH_AFTER_LP_SHARE = 0.5
 """Share of the budget left after the LP and the refutations in which the local search
 resumes with the proven bound as its target (CP-SAT's lazy loop gets the rest)."""
-REFUTE_MAX_SLACK = 0.25
-"""Refutations are tried only while ``lb - LP bound`` is at most this (measured on the
-50k × 2k benchmark: slack 0.02 refutes in 0.2 s, 0.05 in 13 s, 0.12 not in 30 s)."""
+REFUTE_MAX_SLACK = 0.5
+"""Refutations are tried only while ``lb - LP bound`` is at most this. Optics Valley's
+wind model (slack 0.95) was not refuted in 90 s by either decider."""
+BRANCH_MIN_SLACK = 0.2
+"""Refutations with a larger slack use the LP branch and bound (``_coverbb``), smaller
+ones CP-SAT. Measured, one refutation each (2 workers; "branch" took the same time with
+one): on the 50k × 2k benchmark (seed 0) CP-SAT refuted 15 sites at slack 0.02–0.04 in
+0.2–0.4 s (branch 3.0–7.3 s), at 0.088 in 7.1 s (branch 8.7 s), at 0.157 in 3.4 s
+(branch 10.7 s); on Optics Valley's calm model (6,856 rows × 1,812 sites, LP 36.746)
+branch refuted 37 sites (slack 0.254) in 29–31 s, CP-SAT in 73 s."""
+BRANCH_REFUTE_SHARE = 0.75
+"""Share of the remaining budget for a branch-and-bound refutation when the search runs
+beside it (2 workers; one worker keeps ``REFUTE_SHARE``): these are the slow ones
+(Optics Valley calm: about 31 s of a 60 s solve), and the search goes on meanwhile."""
 
 
 def solve_lscp(
@@ -286,11 +299,13 @@ class _Prover:
         if len(best) <= self.lb:
             return False
         now = time.perf_counter()
+        slack = self.lb - lp.bound
+        decider = "branch" if slack > BRANCH_MIN_SLACK else "cpsat"
         out = lazy_min_cover(self._cov, cap=self.lb, incumbent=best, lower=self.lb, lp=lp,
                              local_search=False, initial_rows=0, deadline=deadline,
-                             seed=self._seed, expect_infeasible=True)
-        logger.debug("lscp: refutation of %d sites (LP round %d, slack %.4f): %s, %.2f s",
-                     self.lb, lp.rounds, self.lb - lp.bound, out.status,
+                             seed=self._seed, expect_infeasible=True, decider=decider)
+        logger.debug("lscp: refutation of %d sites (LP round %d, slack %.4f, %s): %s, "
+                     "%.2f s", self.lb, lp.rounds, slack, decider, out.status,
                      time.perf_counter() - now)
         if out.status == "infeasible":
             self.refuted += 1
@@ -312,8 +327,13 @@ class _Prover:
         else:
             self._failed_slack = slack
 
-    def run(self, lp_deadline: float, deadline: float) -> None:
-        """Solve the LP until ``lp_deadline``, then refute until ``deadline`` at most."""
+    def run(self, lp_deadline: float, deadline: float, *, beside_search: bool = False
+            ) -> None:
+        """Solve the LP until ``lp_deadline``, then refute until ``deadline`` at most.
+
+        ``beside_search``: the local search runs meanwhile in another thread, so a
+        branch-and-bound refutation may take ``BRANCH_REFUTE_SHARE`` of the time left.
+        """
         self.lp = cover_lp(self._cov, deadline=lp_deadline, seed=self._seed,
                            on_round=lambda lp: self._on_round(lp, lp_deadline),
                            interrupter=self.interrupter)
@@ -321,8 +341,11 @@ class _Prover:
         if lp is None:
             return
         self._raise(math.ceil(lp.bound))
-        while self.lb - lp.bound <= REFUTE_MAX_SLACK and (now := time.perf_counter()) < deadline:
-            if not self.refute(lp, now + REFUTE_SHARE * (deadline - now)):
+        while (slack := self.lb - lp.bound) <= REFUTE_MAX_SLACK and (
+                now := time.perf_counter()) < deadline:
+            share = (BRANCH_REFUTE_SHARE if beside_search and slack > BRANCH_MIN_SLACK
+                     else REFUTE_SHARE)
+            if not self.refute(lp, now + share * (deadline - now)):
                 break  # an incumbent meets lb, a cover was found, or time ran out
 
 
@@ -351,7 +374,7 @@ def _incumbent_and_lp(cov: sp.csr_array, deadline: float, seed: int, num_workers
         prover.run(lp_deadline, deadline)
     else:
         with ThreadPoolExecutor(max_workers=1) as pool:
-            future = pool.submit(prover.run, lp_deadline, deadline)
+            future = pool.submit(prover.run, lp_deadline, deadline, beside_search=True)
 
             def stop() -> bool:
                 time.sleep(YIELD_S)  # lets the prover thread take the GIL (see YIELD_S)
