@@ -98,8 +98,8 @@ SEARCH_AFTER_LP_SHARE = 0.5
 """Share of the budget left after the LP and the refutations in which the local search
 resumes with the proven bound as its target (CP-SAT's lazy loop gets the rest)."""
 REFUTE_MAX_SLACK = 0.5
-"""Refutations are tried only while ``lb - LP bound`` is at most this. Optics Valley's
-wind model (slack 0.95) was not refuted in 90 s by either decider."""
+"""Refutations are tried only while ``lb - LP bound`` is at most this. The branch and
+bound did not refute Optics Valley's wind model (slack 0.95) in 90 s."""
 BRANCH_MIN_SLACK = 0.2
 """Refutations with a larger slack use the LP branch and bound (``_coverbb``), smaller
 ones CP-SAT. Measured, one refutation each (2 workers; "branch" took the same time with
