@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import threading
 import time
 
 import numpy as np
@@ -392,6 +393,66 @@ def test_lscp_refutation_decider_follows_the_slack(
     assert res.extras["lp_bound"] == pytest.approx(lp, abs=1e-6)
     assert res.extras["refuted"] == 1
     assert used == [decider]
+
+
+@pytest.mark.parametrize("decider", ["cpsat", "branch"])
+def test_lazy_cover_decision_honours_stop(decider: str) -> None:
+    """A stop request ends a decision as "unknown" (never a false proof) in either mode."""
+    t = geometric(300, 16, seed=61)
+    cov = sp.csr_array(t[:, (t <= 300.0).any(axis=0)].T <= 300.0)
+    lp = cover_lp(cov, deadline=time.perf_counter() + 30)
+    assert lp is not None
+    cap = math.ceil(lp.bound)
+    out = lazy_min_cover(cov, cap=cap, incumbent=list(range(16)), lp=lp, local_search=False,
+                         deadline=time.perf_counter() + 30, decider=decider,
+                         expect_infeasible=True, stop=lambda: True)
+    assert out.status == "unknown"
+    free = lazy_min_cover(cov, cap=cap, incumbent=list(range(16)), lp=lp, local_search=False,
+                          deadline=time.perf_counter() + 30, decider=decider,
+                          expect_infeasible=True)
+    assert free.status in ("feasible", "infeasible")
+
+
+def test_lscp_refutation_stops_once_the_search_meets_its_target(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A refutation that can only fail (a cover of ``ceil(L)`` sites exists) ends as soon as
+    the search beside it finds such a cover, not at its deadline. The 8-cell circulant
+    block with 3-cell sites has LP 8/3 and optimum 3 (slack 0.33: the branch and bound).
+    The search starts from all 8 sites and moves only once the refutation has started,
+    and the refutation here just waits for its stop signal."""
+    monkeypatch.setattr(lscp_module, "LP_MIN_NNZ", 0)
+    monkeypatch.setattr(lscp_module, "greedy_cover",
+                        lambda cov, site_major=None: list(range(cov.shape[1])))
+    started = threading.Event()
+    real = lscp_module.lazy_min_cover
+    real_run = lscp_module.CoverSearch.run
+
+    def waiting_refutation(cov: sp.csr_array, **kw: object) -> lazy_module.LazyOutcome:
+        if kw.get("cap") is None:
+            return real(cov, **kw)  # type: ignore[arg-type]
+        started.set()
+        stop = kw.get("stop")
+        while time.perf_counter() < float(kw["deadline"]):  # type: ignore[arg-type]
+            if callable(stop) and stop():
+                break
+            time.sleep(0.01)
+        best = list(kw["incumbent"])  # type: ignore[call-overload]
+        return lazy_module.LazyOutcome("unknown", best, len(best), int(kw["lower"]), 1, 0)  # type: ignore[call-overload]
+
+    def late_search(self: object, **kw: object) -> list[int]:
+        started.wait(10)
+        return real_run(self, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(lscp_module, "lazy_min_cover", waiting_refutation)
+    monkeypatch.setattr(lscp_module.CoverSearch, "run", late_search)
+    t = np.full((8, 8), np.inf)
+    for j in range(8):
+        t[j, [(j + d) % 8 for d in range(3)]] = 100.0
+    t0 = time.perf_counter()
+    res = solve_lscp(t, 300.0, time_limit_s=30, num_workers=2)
+    assert started.is_set()
+    assert res.status is SolveStatus.OPTIMAL and res.objective == 3
+    assert time.perf_counter() - t0 < 5.0  # the refutation's own deadline was about 22 s
 
 
 @pytest.mark.parametrize("seed", range(4))

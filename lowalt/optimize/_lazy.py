@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -107,7 +108,7 @@ def _reduced(rows: sp.csr_array, cand: NDArray[np.int64], exact: NDArray[np.bool
 
 def _decide_branch(cov: sp.csr_array, smaj: sp.csr_array, cap: int, lp: CoverLP | None,
                    active: NDArray[np.int64], best: list[int], lb: int, deadline: float,
-                   workers: int) -> LazyOutcome:
+                   workers: int, stop: Callable[[], bool] | None = None) -> LazyOutcome:
     """Decide "a cover of every row within ``cap``?" in one LP branch and bound.
 
     The whole model (after the LP's reduced-cost restrictions and column and row
@@ -126,7 +127,7 @@ def _decide_branch(cov: sp.csr_array, smaj: sp.csr_array, cap: int, lp: CoverLP 
         return LazyOutcome("infeasible", best, len(best), cap + 1, 1, 0)
     start = np.flatnonzero(np.isin(kept, active))
     out = decide_cover_bb(local, cap, exact=exact[kept], initial_rows=start,
-                          deadline=deadline, workers=workers)
+                          deadline=deadline, stop=stop, workers=workers)
     logger.debug("branch and bound: %s rows x %d cols (%d to start): %s (%.2fs)",
                  local.shape[0], cand.size, start.size, out.status, out.wall_time_s)
     if out.status == "infeasible":
@@ -154,6 +155,7 @@ def lazy_min_cover(
     initial_rows: int = INITIAL_ROWS,
     expect_infeasible: bool = False,
     decider: str = "cpsat",
+    stop: Callable[[], bool] | None = None,
 ) -> LazyOutcome:
     """Minimum set cover of every row of ``cov`` (rows × sites), or a cover of size ≤ cap.
 
@@ -188,6 +190,9 @@ def lazy_min_cover(
         taking rows into its LP as it goes instead of restarting per subset; much
         faster where the proof is mostly the LP bound, such as p-center probes near
         the optimum). Minimisation always uses CP-SAT.
+    stop
+        Polled between the branch and bound's nodes and between CP-SAT subsets; True
+        ends the call (status as at a deadline: ``"unknown"`` in decision mode).
     """
     if decider not in ("cpsat", "branch"):
         msg = f"decider must be 'cpsat' or 'branch', not {decider!r}"
@@ -219,13 +224,14 @@ def lazy_min_cover(
     if lp is not None:
         active = np.union1d(active, np.nonzero(lp.y > 0)[0])
     if cap is not None and decider == "branch":
-        return _decide_branch(cov, smaj, cap, lp, active, best, lb, deadline, num_workers)
+        return _decide_branch(cov, smaj, cap, lp, active, best, lb, deadline, num_workers,
+                              stop)
     hint_sites: list[int] = best
     it = 0
     while True:
         it += 1
         remaining = deadline - time.perf_counter()
-        if remaining <= 0:
+        if remaining <= 0 or (stop is not None and stop()):
             break
         sub = cov[active]
         cand = np.unique(sub.indices).astype(np.int64)

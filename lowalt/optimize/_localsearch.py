@@ -247,6 +247,11 @@ class CoverSearch:
         return int(self._state[_MOVES])
 
     @property
+    def best_size(self) -> int:
+        """Sites in the smallest full cover found so far (read while ``run`` works)."""
+        return int(self._state[_NBEST])
+
+    @property
     def best(self) -> list[int]:
         """Smallest full cover found so far (sorted site indices)."""
         return [int(s) for s in np.flatnonzero(self._arrays[-1])]

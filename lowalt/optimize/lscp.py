@@ -301,9 +301,13 @@ class _Prover:
         now = time.perf_counter()
         slack = self.lb - lp.bound
         decider = "branch" if slack > BRANCH_MIN_SLACK else "cpsat"
-        out = lazy_min_cover(self._cov, cap=self.lb, incumbent=best, lower=self.lb, lp=lp,
+        target = self.lb
+        # Stopped once the search (running beside it) meets the target: the refutation
+        # can then only fail.
+        out = lazy_min_cover(self._cov, cap=target, incumbent=best, lower=target, lp=lp,
                              local_search=False, initial_rows=0, deadline=deadline,
-                             seed=self._seed, expect_infeasible=True, decider=decider)
+                             seed=self._seed, expect_infeasible=True, decider=decider,
+                             stop=lambda: self._search.best_size <= target)
         logger.debug("lscp: refutation of %d sites (LP round %d, slack %.4f, %s): %s, "
                      "%.2f s", self.lb, lp.rounds, slack, decider, out.status,
                      time.perf_counter() - now)
