@@ -20,6 +20,7 @@ __all__ = [
     "dominated_columns",
     "dominated_rows",
     "gather_rows",
+    "keep_entries",
     "pick_rows",
     "row_degrees",
 ]
@@ -38,6 +39,25 @@ _BITSET_BYTES = 256 * 2**20
 _DOMINANCE_WORK_LIMIT = 5e8
 """Most multiply-adds (sum of squared counts) the pairwise test may cost; measured about
 3e8 per second on one core, so the test never takes more than about 2 s."""
+
+
+def keep_entries(mat: sp.csr_array, keep: NDArray[np.bool_], *,
+                 data: NDArray[np.generic] | None = None,
+                 row_of: NDArray[np.int64] | None = None) -> sp.csr_array:
+    """Return ``mat`` with only the stored entries flagged in ``keep``.
+
+    The CSR arrays are filtered directly (no COO round trip), so every row keeps its
+    index order. ``keep`` has one flag per stored entry; ``data`` gives the kept
+    entries' values (default: their own); ``row_of`` is the row of every stored entry,
+    when the caller already has it.
+    """
+    n_rows = mat.shape[0]
+    if row_of is None:
+        row_of = np.repeat(np.arange(n_rows), np.diff(mat.indptr))
+    indptr = np.zeros(n_rows + 1, dtype=np.int64)
+    np.cumsum(np.bincount(row_of[keep], minlength=n_rows), out=indptr[1:])
+    values = mat.data[keep] if data is None else data
+    return sp.csr_array((values, mat.indices[keep], indptr), shape=mat.shape)
 
 
 def coverage_rows(
@@ -64,10 +84,8 @@ def coverage_rows(
     keep = times.data <= target_s
     if forbidden is not None and forbidden.size:
         keep &= ~np.isin(row_of, forbidden)
-    indptr = np.zeros(n_sites + 1, dtype=np.int64)
-    np.cumsum(np.bincount(row_of[keep], minlength=n_sites), out=indptr[1:])
-    kept = sp.csr_array((np.ones(int(indptr[-1]), dtype=bool), times.indices[keep], indptr),
-                        shape=(n_sites, n_demand))
+    kept = keep_entries(times, keep, data=np.ones(int(keep.sum()), dtype=bool),
+                        row_of=row_of)
     # The CSC conversion is a counting sort (C++): a demand-major layout whose site
     # indices come out ascending; read as CSR of the transpose it is the coverage matrix.
     csc = kept.tocsc()

@@ -70,7 +70,7 @@ import scipy.sparse as sp
 from numpy.typing import ArrayLike, NDArray
 
 from lowalt.optimize._common import raise_unreachable, rows_covered_by
-from lowalt.optimize._coverage import coverage_rows, dedupe_rows
+from lowalt.optimize._coverage import coverage_rows, dedupe_rows, keep_entries
 from lowalt.optimize._lazy import lazy_min_cover
 from lowalt.optimize._localsearch import improve_cover
 from lowalt.optimize._lpbound import cover_lp
@@ -144,13 +144,16 @@ def worst_response_time(
 def _truncated(mat: sp.csr_array, limit: float) -> sp.csr_array:
     """``mat`` without its entries above ``limit`` (absent entries are unreachable)."""
     keep = mat.data <= limit
-    if keep.all():
-        return mat
-    # Filtered in place of a COO round trip: rows keep their (canonical) index order.
-    row_of = np.repeat(np.arange(mat.shape[0]), np.diff(mat.indptr))
-    indptr = np.zeros(mat.shape[0] + 1, dtype=np.int64)
-    np.cumsum(np.bincount(row_of[keep], minlength=mat.shape[0]), out=indptr[1:])
-    return sp.csr_array((mat.data[keep], mat.indices[keep], indptr), shape=mat.shape)
+    return mat if keep.all() else keep_entries(mat, keep)
+
+
+def _until(deadline: float, share: float, end: float) -> float:
+    """Deadline of a step allowed ``share`` of the time left until ``deadline``.
+
+    Both are ``time.perf_counter()`` values; the result is never later than ``end``.
+    """
+    now = time.perf_counter()
+    return min(now + share * max(deadline - now, 0.0), end)
 
 
 def _probe(cov: sp.csr_array, cap: int, deadline: float, seed: int, mode: str,
@@ -171,25 +174,19 @@ def _probe(cov: sp.csr_array, cap: int, deadline: float, seed: int, mode: str,
     end = deadline if end is None else end
     if cov.shape[0] == 0:
         return "feasible", []
-    now = time.perf_counter()
-    lp = cover_lp(cov, deadline=min(now + LP_PROBE_SHARE * max(deadline - now, 0.0), end),
-                  seed=seed)
+    lp = cover_lp(cov, deadline=_until(deadline, LP_PROBE_SHARE, end), seed=seed)
     if lp is not None and lp.bound > cap:
         return "infeasible (LP)", []
     if mode == "lp":
         return "unknown", []
     if mode == "search":
         smaj = sp.csr_array(cov.T)
-        now = time.perf_counter()
         found = improve_cover(cov, greedy_cover(cov, site_major=smaj), site_major=smaj,
-                              target=cap,
-                              deadline=min(now + SEARCH_SHARE * max(deadline - now, 0.0),
-                                           end),
+                              target=cap, deadline=_until(deadline, SEARCH_SHARE, end),
                               seed=seed, max_moves=None, stall_moves=SEARCH_STALL_MOVES)
         return ("feasible", found) if len(found) <= cap else ("unknown", [])
-    now = time.perf_counter()
     out = lazy_min_cover(cov, cap=cap, lp=lp, seed=seed, local_search=False,
-                         deadline=min(now + share * max(deadline - now, 0.0), end),
+                         deadline=_until(deadline, share, end),
                          decider=DECIDER, num_workers=workers)
     return out.status, out.sites
 
@@ -337,11 +334,9 @@ def solve_pcenter(
                 missed = np.flatnonzero(~rows_covered_by(cov, start))
                 if missed.size:
                     start = np.union1d(start, greedy_cover(cov[missed]))
-                now = time.perf_counter()
                 found = improve_cover(cov, [int(c) for c in start], site_major=smaj,
                                       target=cap,
-                                      deadline=min(now + DESCENT_SHARE * (deadline - now),
-                                                   stage_end),
+                                      deadline=_until(deadline, DESCENT_SHARE, stage_end),
                                       seed=seed, max_moves=None,
                                       stall_moves=DESCENT_STALL_MOVES)
             if len(found) > cap:
