@@ -5,15 +5,15 @@ Folium pages normally pull Leaflet, jQuery, Bootstrap and Font Awesome from CDNs
 read from the ``xstatic-leaflet`` and ``xstatic-jquery`` packages (Leaflet's images
 become data URIs) and drops the Bootstrap/awesome-markers assets, which the lowalt
 map does not use. :func:`png_data_uri` encodes a small indexed-colour PNG with
-nothing but numpy and zlib. :class:`VectorLayer` and :class:`HtmlBox` put their
-JS/HTML into the page verbatim: branca re-parses macro output as a Jinja template,
-which would evaluate ``{{ ... }}`` found in data.
+nothing but numpy and zlib. :class:`VectorLayer`, :class:`HtmlBox` and
+:class:`LayerControl` put their JS/HTML into the page verbatim: branca re-parses macro
+output as a Jinja template, which would evaluate ``{{ ... }}`` found in data. Text from
+data is escaped by :mod:`lowalt._escape` before it gets here.
 """
 
 from __future__ import annotations
 
 import base64
-import json
 import re
 import struct
 import zlib
@@ -28,8 +28,11 @@ import xstatic.pkg.leaflet as xs_leaflet
 from branca.element import Element, Figure, MacroElement
 from numpy.typing import NDArray
 
+from lowalt._escape import script_json
+
 __all__ = [
     "HtmlBox",
+    "LayerControl",
     "RawHtml",
     "VectorLayer",
     "inline_assets",
@@ -52,6 +55,39 @@ class RawHtml(Element):
     def render(self, **kwargs: object) -> str:
         """Return the stored text unchanged."""
         return self.html
+
+
+class _VerbatimMacro(MacroElement):
+    """A macro element whose rendered header/html/script go into the page verbatim.
+
+    :meth:`branca.element.MacroElement.render` wraps each macro's output in a new
+    ``Element``, i.e. compiles it as a Jinja template and renders it again; this render
+    wraps it in :class:`RawHtml` instead, so data inside cannot reach Jinja.
+    """
+
+    def render(self, **kwargs: object) -> None:
+        """Render the macros once and add their text unchanged."""
+        figure = self.get_root()
+        if not isinstance(figure, Figure):
+            msg = "the element is not inside a branca Figure"
+            raise TypeError(msg)
+        module = self._template.module.__dict__
+        for part in ("header", "html", "script"):
+            macro = module.get(part)
+            if macro is not None:
+                target = getattr(figure, part)
+                target.add_child(RawHtml(str(macro(self, kwargs))), name=self.get_name())
+        for child in self._children.values():
+            child.render(**kwargs)
+
+
+class LayerControl(folium.LayerControl, _VerbatimMacro):
+    """``folium.LayerControl`` whose script is not parsed a second time as a template.
+
+    The control's script holds every layer name (``name=`` of each layer, escaped with
+    :func:`lowalt._escape.html_text`: Leaflet shows names as HTML). Folium's own control
+    goes through branca's second Jinja pass, where ``{{ ... }}`` in a name would run.
+    """
 
 
 def _data_uri(path: Path, mime: str) -> str:
@@ -193,20 +229,6 @@ def png_data_uri(index: NDArray[np.uint8], palette: NDArray[np.uint8]) -> str:
         + chunk(b"IEND", b"")
     )
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
-
-
-def script_json(value: object) -> str:
-    """JSON safe to embed inside a ``<script>`` element."""
-    text = json.dumps(value, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
-    for char, code in (
-        ("<", "\\u003c"),
-        (">", "\\u003e"),
-        ("&", "\\u0026"),
-        ("\u2028", "\\u2028"),
-        ("\u2029", "\\u2029"),
-    ):
-        text = text.replace(char, code)
-    return text
 
 
 class VectorLayer(MacroElement):

@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from lowalt._escape import literal_plot_text
 from lowalt.pipeline import lonlat
 from lowalt.report import REPORT_SCHEMA_VERSION
 from lowalt.sim_result import SimResult
@@ -277,6 +278,7 @@ def cdf_plot(study: AvailabilityStudy, path: Path) -> Path:
         "(modeled call rates)",
         fontsize=10,
     )
+    literal_plot_text(fig)  # scenario and department names are not mathtext
     fig.tight_layout()
     with warnings.catch_warnings():  # names in scripts the default font lacks (e.g. Chinese)
         warnings.filterwarnings("ignore", message="Glyph .* missing from")

@@ -17,6 +17,7 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
+from lowalt._escape import html_text, literal_plot_text
 from lowalt._offline_assets import VectorLayer
 from lowalt.basemaps import for_basemap
 from lowalt.crs import WGS84
@@ -89,6 +90,7 @@ def tradeoff_plot(study: PlacementStudy, path: Path) -> Path | None:
                 )
         ax.grid(alpha=0.3)
     fig.suptitle(f"{study.world.scenario.name} (modeled inputs)", fontsize=10)
+    literal_plot_text(fig)  # the scenario name is not mathtext
     fig.tight_layout()
     fig.savefig(path, metadata={"Software": None})
     plt.close(fig)
@@ -115,12 +117,13 @@ def _comparison_map(study: PlacementStudy, result: RunResult) -> folium.Map:
             {
                 "type": "Feature",
                 "geometry": shapely.geometry.mapping(g),
-                "properties": {"k": "s", "t": f"{key}: {int(d)} drone(s)", "p": ""},
+                "properties": {"k": "s", "t": html_text(f"{key}: {int(d)} drone(s)"), "p": ""},
             }
             for g, d in zip(part.geometry, part["drones"], strict=True)
         ]
         group = folium.FeatureGroup(
-            name=f"Optimized: {key} ({len(part)} docks, {a.result.status.value})", show=False
+            name=html_text(f"Optimized: {key} ({len(part)} docks, {a.result.status.value})"),
+            show=False,
         )
         group.add_child(
             VectorLayer(

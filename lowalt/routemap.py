@@ -1,14 +1,14 @@
 """Maps of the corridor and network studies (Folium, offline-capable).
 
 Layers are :class:`~lowalt._offline_assets.VectorLayer` GeoJSON groups styled by a key per
-feature; every text taken from data is escaped with :func:`html.escape` before it reaches a
-popup or tooltip. Like :mod:`lowalt.webmap`, this is a map-boundary module: the only place
-besides it that hands [lat, lon] pairs to folium.
+feature; every text taken from data (popups, tooltips, layer names, the notes box) is escaped
+with :func:`lowalt._escape.html_text` (see :mod:`lowalt._escape` for why). Like
+:mod:`lowalt.webmap`, this is a map-boundary module: the only place besides it that hands
+[lat, lon] pairs to folium.
 """
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
 from typing import Any
 
@@ -16,7 +16,8 @@ import folium
 import geopandas as gpd
 import shapely
 
-from lowalt._offline_assets import HtmlBox, VectorLayer, inline_assets
+from lowalt._escape import html_text
+from lowalt._offline_assets import HtmlBox, LayerControl, VectorLayer, inline_assets
 from lowalt.airspace import Zone
 from lowalt.basemaps import add_basemap, for_basemap
 from lowalt.crs import WGS84
@@ -30,13 +31,9 @@ _TYPE_COLOUR = {"passenger": "#7570b3", "cargo": "#1b9e77", "monitoring": "#e729
 _ZONE_STYLE = {"color": "#b2182b", "weight": 2, "fillColor": "#d7191c", "fillOpacity": 0.15}
 
 
-def _e(v: object) -> str:
-    return html.escape(str(v), quote=True)
-
-
 def _popup(title: str, rows: Sequence[tuple[str, object]]) -> str:
-    body = "".join(f"<tr><th>{_e(k)}</th><td>{_e(v)}</td></tr>" for k, v in rows)
-    return f"<b>{_e(title)}</b><table>{body}</table>"
+    body = "".join(f"<tr><th>{html_text(k)}</th><td>{html_text(v)}</td></tr>" for k, v in rows)
+    return f"<b>{html_text(title)}</b><table>{body}</table>"
 
 
 def _group(
@@ -59,7 +56,7 @@ def _group(
                 "properties": {"k": k, "p": p, "t": t},
             }
         )
-    group = folium.FeatureGroup(name=_e(name), show=show)
+    group = folium.FeatureGroup(name=html_text(name), show=show)
     group.add_child(
         VectorLayer(
             {"type": "FeatureCollection", "features": feats},
@@ -90,7 +87,7 @@ def _zones(m: folium.Map, zones: Sequence[Zone], crs: str) -> None:
             )
             for z in zones
         ],
-        [_e(z.name) for z in zones],
+        [html_text(z.name) for z in zones],
         {"z": _ZONE_STYLE},
     )
 
@@ -98,16 +95,16 @@ def _zones(m: folium.Map, zones: Sequence[Zone], crs: str) -> None:
 def _notes(
     m: folium.Map, title: str, lines: Sequence[str], legend: Sequence[tuple[str, str]]
 ) -> None:
-    items = "".join(f"<li>{_e(x)}</li>" for x in lines)
+    items = "".join(f"<li>{html_text(x)}</li>" for x in lines)
     keys = "".join(
         f'<div><span style="display:inline-block;width:18px;height:4px;'
-        f'background:{c};margin-right:6px;vertical-align:middle"></span>{_e(t)}</div>'
+        f'background:{html_text(c)};margin-right:6px;vertical-align:middle"></span>{html_text(t)}</div>'
         for t, c in legend
     )
     box = (
         '<div style="position:fixed;top:10px;left:60px;z-index:1000;max-width:460px;'
         "background:rgba(255,255,255,.93);padding:8px 12px;border:1px solid #999;"
-        f'border-radius:4px;font:12px sans-serif"><b>{_e(title)}</b><ul style="margin:4px 0 '
+        f'border-radius:4px;font:12px sans-serif"><b>{html_text(title)}</b><ul style="margin:4px 0 '
         f'4px 16px;padding:0">{items}</ul>{keys}</div>'
     )
     HtmlBox("notes", box).add_to(m)
@@ -116,7 +113,7 @@ def _notes(
 def _finish(m: folium.Map, bounds: Sequence[float], offline: bool) -> folium.Map:
     minx, miny, maxx, maxy = bounds
     m.fit_bounds([[miny, minx], [maxy, maxx]])
-    folium.LayerControl(collapsed=True).add_to(m)
+    LayerControl(collapsed=True).add_to(m)
     if offline:
         inline_assets(m)
     return m
@@ -172,7 +169,7 @@ def corridor_map(
             gdf,
             [f"c{i}", f"t{i}"],
             [_popup(pid, rows)] * 2,
-            [_e(f"{pid} {r.flight_time_s / 60:.1f} min")] * 2,
+            [html_text(f"{pid} {r.flight_time_s / 60:.1f} min")] * 2,
             styles,
         )
         legend.append(
@@ -194,7 +191,7 @@ def corridor_map(
             _popup(c.origin.name, [("role", "origin")]),
             _popup(c.destination.name, [("role", "destination")]),
         ],
-        [_e(c.origin.name), _e(c.destination.name)],
+        [html_text(c.origin.name), html_text(c.destination.name)],
         {"e": {"color": "#000", "weight": 2, "fillColor": "#fff", "fillOpacity": 1, "radius": 7}},
     )
     lines = [
@@ -250,7 +247,10 @@ def network_map(
         corridors,
         [f"c_{kind(r)}" for r in res.routes],
         [""] * len(res.routes),
-        [_e(f"{r.name or r.id}: corridor ±{r.corridor_half_width_m:g} m") for r in res.routes],
+        [
+            html_text(f"{r.name or r.id}: corridor ±{r.corridor_half_width_m:g} m")
+            for r in res.routes
+        ],
         styles,
         show=False,
     )
@@ -284,7 +284,7 @@ def network_map(
         gdf,
         keys,
         pops,
-        [_e(r.name or r.id) for r in res.routes],
+        [html_text(r.name or r.id) for r in res.routes],
         styles,
     )
     if res.conflicts:
@@ -306,7 +306,7 @@ def network_map(
                 )
                 for c in res.conflicts
             ],
-            [_e(f"{c.a} x {c.b}") for c in res.conflicts],
+            [html_text(f"{c.a} x {c.b}") for c in res.conflicts],
             {
                 "x": {
                     "color": "#000",

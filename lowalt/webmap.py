@@ -6,12 +6,13 @@ order). Response times are drawn as one indexed-colour PNG per raster, resampled
 nearest neighbour onto a regular Web-Mercator pixel grid so Leaflet's linear
 stretch of the image between its corners is exact. Vector layers carry pre-escaped
 popup/tooltip HTML and a style key in their properties and are drawn by a small JS
-hook, so a page with thousands of features stays small.
+hook, so a page with thousands of features stays small. Every text taken from data
+(popups, tooltips, layer names, legends, notes, the page title) goes through
+:func:`lowalt._escape.html_text`; see :mod:`lowalt._escape` for why.
 """
 
 from __future__ import annotations
 
-import html
 import math
 import os
 import tempfile
@@ -28,7 +29,14 @@ import numpy as np
 import shapely
 from numpy.typing import NDArray
 
-from lowalt._offline_assets import HtmlBox, VectorLayer, inline_assets, png_data_uri
+from lowalt._escape import html_text
+from lowalt._offline_assets import (
+    HtmlBox,
+    LayerControl,
+    VectorLayer,
+    inline_assets,
+    png_data_uri,
+)
 from lowalt.basemaps import add_basemap, gcj02_to_wgs84, needs_gcj02, shift_gdf, wgs84_to_gcj02
 from lowalt.crs import WGS84, check_lonlat, ensure_projected, transformer
 
@@ -108,14 +116,6 @@ class Band:
     lower_s: float
     upper_s: float
     colour: str
-
-
-def _esc(value: object) -> str:
-    """HTML-escape data text, also neutralising JS template and Jinja delimiters."""
-    text = html.escape(str(value), quote=True)
-    for char, entity in (("`", "&#96;"), ("$", "&#36;"), ("{", "&#123;"), ("}", "&#125;")):
-        text = text.replace(char, entity)
-    return text.replace("\\", "&#92;")
 
 
 def _minutes(seconds: float) -> str:
@@ -304,8 +304,10 @@ def _fmt(value: object) -> str:
 
 
 def _popup(title: str, rows: list[tuple[str, object]]) -> str:
-    cells = "".join(f"<tr><th>{_esc(k)}</th><td>{_esc(_fmt(v))}</td></tr>" for k, v in rows)
-    return f"<b>{_esc(title)}</b><table class='lowalt-popup'>{cells}</table>"
+    cells = "".join(
+        f"<tr><th>{html_text(k)}</th><td>{html_text(_fmt(v))}</td></tr>" for k, v in rows
+    )
+    return f"<b>{html_text(title)}</b><table class='lowalt-popup'>{cells}</table>"
 
 
 def _modeled(gdf: gpd.GeoDataFrame | None) -> bool:
@@ -330,7 +332,7 @@ def _layer(
     if not gdf.empty:
         records = gdf.drop(columns=gdf.geometry.name).to_dict("records")
         collection = _collection(gdf, [row_props(r) for r in records])
-    group = folium.FeatureGroup(name=_esc(name), show=show)
+    group = folium.FeatureGroup(name=html_text(name), show=show)
     keys = {f["properties"]["k"] for f in collection["features"]}
     group.add_child(VectorLayer(collection, {k: _STYLES[k] for k in sorted(keys)}))
     group.add_to(m)
@@ -367,13 +369,17 @@ def _airspace_props(r: dict[str, Any]) -> dict[str, str]:
     rows = [("restriction", r.get("restriction", "")), ("limits", limits)]
     rows += [(c, r.get(c, "")) for c in ("provenance", "source")]
     name = str(r.get("name", "airspace"))
-    return {"k": _airspace_key(r.get("restriction", "")), "p": _popup(name, rows), "t": _esc(name)}
+    return {
+        "k": _airspace_key(r.get("restriction", "")),
+        "p": _popup(name, rows),
+        "t": html_text(name),
+    }
 
 
 def _site_props(r: dict[str, Any]) -> dict[str, str]:
     rows = [(c, r.get(c, "")) for c in ("kind", "provenance", "source")]
     name = str(r.get("name", "site"))
-    tip = _esc(f"{name} ({r.get('kind', '')})")
+    tip = html_text(f"{name} ({r.get('kind', '')})")
     return {"k": "s", "p": _popup(name, rows), "t": tip}
 
 
@@ -381,7 +387,7 @@ def _dock_props(r: dict[str, Any]) -> dict[str, str]:
     rows = [(c, r.get(c, "")) for c in _DOCK_FIELDS[2:]]
     rows += [(c, v) for c, v in r.items() if c not in _DOCK_FIELDS]
     title = f"Dock {r.get('dock_id', '')}: {r.get('name', '')}"
-    return {"k": "d", "p": _popup(title, rows), "t": _esc(r.get("name", r.get("dock_id", "")))}
+    return {"k": "d", "p": _popup(title, rows), "t": html_text(r.get("name", r.get("dock_id", "")))}
 
 
 def _airspace_key(restriction: object) -> str:
@@ -403,22 +409,22 @@ _CSS = (
 def _legend(bands: Sequence[Band], target_s: float) -> str:
     rows = "".join(
         f"<div><span style='display:inline-block;width:14px;height:11px;margin-right:5px;"
-        f"background:{b.colour};border:1px solid #555'></span>{_esc(b.label)}</div>"
+        f"background:{b.colour};border:1px solid #555'></span>{html_text(b.label)}</div>"
         for b in bands
     )
     return (
         f"{_CSS}<div class='lowalt-box lowalt-legend'>"
-        f"<b>Response time</b> (target {_esc(_minutes(target_s))} min)<br>{rows}"
+        f"<b>Response time</b> (target {html_text(_minutes(target_s))} min)<br>{rows}"
         "<div><span style='display:inline-block;width:12px;height:9px;margin-right:5px;"
         "border:3px solid #ff00ff'></span>unreached cells (outlined)</div></div>"
     )
 
 
 def _notes_box(title: str, notes: Sequence[str]) -> str:
-    items = "".join(f"<li>{_esc(n)}</li>" for n in notes)
+    items = "".join(f"<li>{html_text(n)}</li>" for n in notes)
     return (
         "<div class='lowalt-box lowalt-notes'>"
-        f"<b style='font-size:14px'>{_esc(title)}</b>"
+        f"<b style='font-size:14px'>{html_text(title)}</b>"
         f"<ul style='margin:3px 0 0 16px;padding:0'>{items}</ul></div>"
     )
 
@@ -481,7 +487,7 @@ def build_map(
     )
     add_basemap(m, basemap, key=basemap_key)
     figure = m.get_root()
-    figure.title = _esc(layers.title)  # type: ignore[attr-defined]
+    figure.title = html_text(layers.title)  # type: ignore[attr-defined]
     folium.map.CustomPane(_RASTER_PANE, z_index=350, pointer_events=False).add_to(m)
 
     seen: set[str] = set()
@@ -498,7 +504,7 @@ def build_map(
     minutes = _minutes(target_s)
     first = layers.rasters[0].label if layers.rasters else None
     for label, cells in layers.unreached.items():
-        tip = f"{_esc(label)}: not reached within {minutes} min"
+        tip = f"{html_text(label)}: not reached within {minutes} min"
         name = f"Not reached within {minutes} min: {label} ({len(cells)} cells)"
         merged = _merge_cells(_wgs84(cells, name))
         _layer(
@@ -510,7 +516,9 @@ def build_map(
         )
     _layer(m, "Zone boundary", zone, _zone_props)
     if layers.lakes is not None and not layers.lakes.empty:
-        _layer(m, "Lakes", layers.lakes, lambda r: {"k": "l", "t": _esc(r.get("name", "lake"))})
+        _layer(
+            m, "Lakes", layers.lakes, lambda r: {"k": "l", "t": html_text(r.get("name", "lake"))}
+        )
     if layers.airspace is not None and not layers.airspace.empty:
         name = f"Airspace ({len(layers.airspace)})"
         _layer(m, name, layers.airspace, _airspace_props)
@@ -528,7 +536,7 @@ def build_map(
         notes.append(f"MODELED (not official) data: {', '.join(modeled)}")
     HtmlBox("Legend", _legend(bands, target_s)).add_to(m)
     HtmlBox("Notes", _notes_box(layers.title, notes)).add_to(m)
-    folium.LayerControl(collapsed=True).add_to(m)
+    LayerControl(collapsed=True).add_to(m)
     fit = folium.map.FitBounds([[south, west], [north, east]], padding=(10, 10))
     fit.options["animate"] = False  # no zoom animation: the first frame is already final
     fit.add_to(m)
@@ -575,7 +583,13 @@ def _image_layer(
 ) -> None:
     url, bounds = overlay
     folium.raster_layers.ImageOverlay(
-        url, bounds, name=_esc(name), opacity=opacity, pixelated=True, show=show, pane=_RASTER_PANE
+        url,
+        bounds,
+        name=html_text(name),
+        opacity=opacity,
+        pixelated=True,
+        show=show,
+        pane=_RASTER_PANE,
     ).add_to(m)
 
 
@@ -594,11 +608,11 @@ def add_vector_layer(
     ``tips`` are plain text, escaped here (scenario text is never trusted).
     """
     gdf = _wgs84(gdf, name)
-    props = [{"k": k, "t": _esc(t)} for k, t in zip(keys, tips, strict=True)]
+    props = [{"k": k, "t": html_text(t)} for k, t in zip(keys, tips, strict=True)]
     collection = (
         _collection(gdf, props) if len(gdf) else {"type": "FeatureCollection", "features": []}
     )
-    group = folium.FeatureGroup(name=_esc(name), show=show)
+    group = folium.FeatureGroup(name=html_text(name), show=show)
     used = {f["properties"]["k"] for f in collection["features"]}
     group.add_child(VectorLayer(collection, {k: styles[k] for k in sorted(used)}))
     group.add_to(m)
@@ -608,11 +622,11 @@ def legend_box(title: str, entries: Sequence[tuple[str, str]], *, corner: str = 
     """HTML of a fixed legend box: ``entries`` are (colour, label), both escaped."""
     rows = "".join(
         f"<div><span style='display:inline-block;width:14px;height:11px;margin-right:5px;"
-        f"background:{_esc(c)};border:1px solid #555'></span>{_esc(t)}</div>"
+        f"background:{html_text(c)};border:1px solid #555'></span>{html_text(t)}</div>"
         for c, t in entries
     )
     pos = "bottom:30px;right:10px" if corner == "right" else "bottom:58px;left:10px"
-    return f"{_CSS}<div class='lowalt-box' style='{pos}'><b>{_esc(title)}</b><br>{rows}</div>"
+    return f"{_CSS}<div class='lowalt-box' style='{pos}'><b>{html_text(title)}</b><br>{rows}</div>"
 
 
 def _layer_control_last(m: folium.Map) -> None:

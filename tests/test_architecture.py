@@ -21,6 +21,9 @@ LEVELS = {
     "basemaps": 1,
     "_scenario_errors": 0,
     "_offline_assets": 0,
+    "_escape": 0,
+    "_yaml": 0,
+    "_crs_check": 2,
     "scenario": 1,
     "geodata": 2,
     "clearance": 2,
@@ -57,6 +60,7 @@ LEVELS = {
     "route_outputs": 8,
     "placement_outputs": 9,
     "availability_outputs": 9,
+    "checks": 8,
     "cli": 10,
 }
 
