@@ -18,7 +18,8 @@ Every map and plot module calls the functions here and nothing else:
 
 - :func:`html_text` for any text placed in HTML, in a folium ``name=`` or in a page title;
 - :func:`script_json` for any value embedded in a ``<script>`` (always added verbatim);
-- :func:`literal_plot_text` on every matplotlib figure before it is laid out and saved.
+- :func:`literal_plot_text` on every matplotlib figure before it is laid out and saved
+  (:func:`save_plot` does both, and draws glyphs the font lacks as boxes without a warning).
 """
 
 from __future__ import annotations
@@ -26,12 +27,14 @@ from __future__ import annotations
 import html
 import json
 import re
+import warnings
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-__all__ = ["html_text", "literal_plot_text", "script_json"]
+__all__ = ["html_text", "literal_plot_text", "save_plot", "script_json"]
 
 # Control characters that have no business in a label: C0 (except tab, newline, carriage
 # return), DEL, C1 (HTML maps &#128;-&#159; to Windows-1252 glyphs) and lone surrogates
@@ -136,3 +139,26 @@ def literal_plot_text(fig: Figure) -> None:
     for text in fig.findobj(Text):
         text.set_parse_math(False)
         text.set_usetex(False)
+
+
+def save_plot(fig: Figure, path: Path) -> Path:
+    """Lay out ``fig`` with its text drawn literally, save it as ``path`` and close it.
+
+    Text in scripts the default font lacks (a Chinese scenario name, say) is drawn as boxes;
+    matplotlib's "Glyph ... missing" warnings are dropped, since they would only repeat that
+    for every character. No ``Software`` metadata is written, so the file is reproducible.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+    """
+    import matplotlib.pyplot as plt
+
+    literal_plot_text(fig)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Glyph .* missing from")
+        fig.tight_layout()
+        fig.savefig(path, metadata={"Software": None})
+    plt.close(fig)
+    return path

@@ -11,7 +11,13 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-__all__ = ["FIXED_BYTES", "available_memory_bytes", "bytes_per_cell"]
+__all__ = [
+    "FIXED_BYTES",
+    "FREE_MEMORY_SHARE",
+    "available_memory_bytes",
+    "bytes_per_cell",
+    "count_limit",
+]
 
 FIXED_BYTES = 250 * 2**20
 """Memory of a run independent of the grid (interpreter, libraries, geodata), bytes."""
@@ -34,3 +40,19 @@ def available_memory_bytes() -> int | None:
         return int(os.sysconf("SC_AVPHYS_PAGES")) * int(os.sysconf("SC_PAGE_SIZE"))
     except (AttributeError, ValueError, OSError):
         return None
+
+
+FREE_MEMORY_SHARE = 0.8
+"""Share of the memory free when a run starts that one allocation sized by input may take."""
+
+
+def count_limit(cap: int, bytes_each: int) -> int:
+    """Return how many items of ``bytes_each`` bytes a run may allocate.
+
+    That is ``cap``, or fewer when :data:`FREE_MEMORY_SHARE` of the free memory holds fewer
+    (at least 1).
+    """
+    free_b = available_memory_bytes()
+    if free_b is None:
+        return cap
+    return min(cap, max(int(FREE_MEMORY_SHARE * free_b / bytes_each), 1))

@@ -18,6 +18,7 @@ from lowalt.airspace import RESTRICTIONS, Zone
 from lowalt.clearance import Runway
 from lowalt.crs import DEFAULT_METRIC_CRS, WGS84
 from lowalt.errors import GeodataError
+from lowalt.scenario import MAX_HEIGHT_M, MAX_NAME_CHARS
 
 __all__ = ["load_runways", "load_zones", "route_to_geodataframe", "route_to_geojson"]
 
@@ -25,7 +26,17 @@ _PRECISION = 6
 
 
 def _read(src: str | Path | gpd.GeoDataFrame, metric_crs: str, what: str) -> gpd.GeoDataFrame:
-    gdf = src if isinstance(src, gpd.GeoDataFrame) else gpd.read_file(src)
+    if isinstance(src, gpd.GeoDataFrame):
+        gdf = src
+    else:
+        try:
+            gdf = gpd.read_file(src)
+        except Exception as exc:  # pyogrio raises several unrelated types
+            raise GeodataError(
+                f"cannot read the {what} ({type(exc).__name__}: {exc}).",
+                file=str(src),
+                fix="give a GeoJSON or GeoPackage file.",
+            ) from None
     if gdf.crs is None:
         raise GeodataError(f"{what} {src!s:.80} has no CRS", fix="GeoJSON is WGS84; set it")
     return gdf.to_crs(metric_crs)
@@ -60,8 +71,13 @@ def load_zones(
         lo, hi = float(row.lower_m), float(row.upper_m)
         if restriction not in RESTRICTIONS:
             raise GeodataError(f"zone #{i} {row.name!r}: restriction {restriction!r} unknown")
-        if not (math.isfinite(lo) and math.isfinite(hi) and 0 <= lo < hi):
-            raise GeodataError(f"zone #{i} {row.name!r}: band {lo}..{hi} m is invalid")
+        if not (math.isfinite(lo) and math.isfinite(hi) and 0 <= lo < hi <= MAX_HEIGHT_M):
+            raise GeodataError(
+                f"zone #{i} {row.name!r}: band {lo}..{hi} m is invalid.",
+                file=_name(src),
+                key_path=f"features[{i}]",
+                fix=f"use finite limits with 0 <= lower_m < upper_m <= {MAX_HEIGHT_M:,g} m.",
+            )
         zones.append(
             Zone(
                 name=str(row.name),
@@ -83,14 +99,54 @@ def load_runways(
     """Read runway centrelines (LineStrings with an ``id``) into metric runways, by id.
 
     Threshold A is the first vertex of each line, B the last.
+
+    Raises
+    ------
+    GeodataError
+        Naming the file and the feature, for a layer without ``id``, an empty, over-long or
+        repeated id, or a feature that is not a line of at least two points.
     """
     gdf = _read(src, metric_crs, "runway layer")
-    out = {}
-    for row in gdf.itertuples(index=False):
+    file = _name(src)
+    if "id" not in gdf.columns:
+        raise GeodataError(
+            "the runway layer has no 'id' property.",
+            file=file,
+            fix="give every runway line an 'id' (e.g. huahu_west_runway).",
+        )
+    out: dict[str, Runway] = {}
+    first: dict[str, int] = {}
+    for i, row in enumerate(gdf.itertuples(index=False)):
+        key = "" if row.id is None else str(row.id).strip()
+        if not key or key == "nan" or len(key) > MAX_NAME_CHARS:
+            raise GeodataError(
+                f"feature {i} of the runway layer has id {row.id!r}.",
+                file=file,
+                key_path=f"features[{i}].id",
+                fix=f"give every runway an id of 1 to {MAX_NAME_CHARS} characters.",
+            )
+        if key in first:
+            raise GeodataError(
+                f"runway id {key!r} appears twice, at features {first[key]} and {i}.",
+                file=file,
+                key_path=f"features[{i}].id",
+                fix="give every runway its own id (departure/arrival name runways by id).",
+            )
+        first[key] = i
         c = shapely.get_coordinates(row.geometry)
-        key = str(row.id)
+        if len(c) < 2 or not np.isfinite(c).all():
+            raise GeodataError(
+                f"feature {i} of the runway layer (id {key!r}) is not a line of two points.",
+                file=file,
+                key_path=f"features[{i}]",
+                fix="draw each runway centreline from threshold A to threshold B.",
+            )
         out[key] = Runway(key, (float(c[0, 0]), float(c[0, 1])), (float(c[-1, 0]), float(c[-1, 1])))
     return out
+
+
+def _name(src: str | Path | gpd.GeoDataFrame) -> str | None:
+    return None if isinstance(src, gpd.GeoDataFrame) else str(src)
 
 
 def _round(geom: Any) -> Any:

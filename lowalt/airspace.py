@@ -28,7 +28,7 @@ from lowalt.crs import WGS84, transformer
 from lowalt.ed269 import is_ed269, read_ed269, zones_to_ed269
 from lowalt.errors import AirspaceError, ScenarioError
 from lowalt.geodata import POLYGON_TYPES, read_layer
-from lowalt.scenario import Scenario, ZoneSpec
+from lowalt.scenario import MAX_HEIGHT_M, Scenario, ZoneSpec
 
 __all__ = ["Airspace", "Zone", "load_airspace"]
 
@@ -149,7 +149,8 @@ def load_airspace(scenario: Scenario) -> Airspace:
             required_columns=("name", "restriction", "lower_m", "upper_m"),
         ).to_crs(crs)
         for j, row in enumerate(gdf.itertuples(index=False)):
-            zones.append(_zone_from_row(row, f"{key} feature {j}", str(scenario.path)))
+            where = f"{scenario.path} -> {scenario.resolve(f)}"
+            zones.append(_zone_from_row(row, f"{key} feature {j}", where))
     for i, spec in enumerate(scenario.airspace.zones):
         zones.append(_zone_from_spec(spec, crs, f"airspace.zones[{i}]", str(scenario.path)))
     log.info("airspace: %d zone(s)", len(zones))
@@ -187,12 +188,17 @@ def _zone_from_row(row: object, where: str, scenario_file: str) -> Zone:
             key_path=where,
             fix="write them as plain numbers.",
         ) from None
-    if not (np.isfinite(lower) and np.isfinite(upper)) or upper <= lower or lower < 0:
+    if (
+        not (np.isfinite(lower) and np.isfinite(upper))
+        or upper <= lower
+        or lower < 0
+        or upper > MAX_HEIGHT_M
+    ):
         raise ScenarioError(
             f"altitude limits {lower}..{upper} m are not a valid band.",
             file=scenario_file,
             key_path=where,
-            fix="use 0 <= lower_m < upper_m.",
+            fix=f"use finite limits with 0 <= lower_m < upper_m <= {MAX_HEIGHT_M:,g}.",
         )
     return Zone(
         name=str(val("name")),

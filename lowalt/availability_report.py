@@ -8,13 +8,12 @@ no timings or absolute paths: the same scenario gives byte-identical files. Shar
 from __future__ import annotations
 
 import math
-import warnings
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from lowalt._escape import literal_plot_text
+from lowalt._escape import save_plot
 from lowalt.pipeline import lonlat
 from lowalt.report import REPORT_SCHEMA_VERSION
 from lowalt.sim_result import SimResult
@@ -278,10 +277,4 @@ def cdf_plot(study: AvailabilityStudy, path: Path) -> Path:
         "(modeled call rates)",
         fontsize=10,
     )
-    literal_plot_text(fig)  # scenario and department names are not mathtext
-    fig.tight_layout()
-    with warnings.catch_warnings():  # names in scripts the default font lacks (e.g. Chinese)
-        warnings.filterwarnings("ignore", message="Glyph .* missing from")
-        fig.savefig(path, metadata={"Software": None})
-    plt.close(fig)
-    return path
+    return save_plot(fig, path)  # scenario and department names are not mathtext

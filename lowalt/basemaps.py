@@ -61,6 +61,7 @@ __all__ = [
     "Basemap",
     "add_basemap",
     "basemap_of",
+    "check_basemap",
     "for_basemap",
     "gcj02_to_wgs84",
     "get_basemap",
@@ -232,6 +233,20 @@ def _resolve_key(spec: Basemap, key: str | None) -> str:
         msg = f"basemap {spec.name!r}: the key must be 8-64 letters or digits (Tianditu: 32 hex)"
         raise ValueError(msg)
     return key
+
+
+def check_basemap(name: str, key: str | None = None) -> Basemap:
+    """Check that basemap ``name`` can be drawn with ``key`` (or the environment's key).
+
+    Raises
+    ------
+    ValueError
+        For an unknown name, or a Tianditu basemap without a (well-formed) key.
+    """
+    spec = get_basemap(name)
+    if spec.needs_key:
+        _resolve_key(spec, key)
+    return spec
 
 
 def add_basemap(m: folium.Map, name: str = DEFAULT_BASEMAP, *, key: str | None = None) -> Basemap:

@@ -2,8 +2,10 @@
 
 Exit codes: 0 success; 1 the check ran but the promise does not hold and
 ``--strict`` was given; 2 bad input (scenario, geodata, infeasible target,
-unwritable output) with one message and no traceback; anything else is a bug
-and shows its traceback.
+unwritable output) with one message and no traceback; 130 interrupted and 143
+terminated (SIGTERM), after removing the temporary output folder; anything else
+is a bug and shows its traceback. ``validate`` and ``run`` share one input check
+(:mod:`lowalt.checks`).
 """
 
 from __future__ import annotations
@@ -11,7 +13,9 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import signal
 import sys
+import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -101,8 +105,19 @@ def _normalise(args: list[str]) -> list[str]:
     return [*flags, "run", *rest]
 
 
+class _Terminated(Exception):
+    """SIGTERM arrived: unwind so that temporary output folders are removed."""
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    raise _Terminated
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+        previous = signal.signal(signal.SIGTERM, _on_sigterm)
     args_list = _normalise(list(sys.argv[1:] if argv is None else argv))
     args = _parser().parse_args(args_list)
     _configure_logging(args.verbose, args.quiet)
@@ -128,54 +143,44 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("lowalt: interrupted", file=sys.stderr)
         return 130
+    except _Terminated:
+        print("lowalt: terminated", file=sys.stderr)
+        return 143
     finally:
         progress.enable(None)
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
 
 
 def _validate(path: Path) -> int:
-    from lowalt.pipeline import prepare
+    from lowalt.checks import check_inputs
     from lowalt.scenario import load_scenario
 
-    scenario = load_scenario(path)
-    parts = []
-    if scenario.area is not None:
-        world = prepare(scenario)
-        parts.append(f"{world.grid.n} cells, {world.docks.n} docks")
-    if scenario.corridor is not None:
-        parts.append(f"corridor for {len(scenario.corridor.aircraft)} aircraft")
-    if scenario.network is not None:
-        parts.append("route network")
-    if scenario.availability is not None:
-        from lowalt.study_availability import build_demand_model, build_fleet
-
-        a = scenario.availability
-        model = build_demand_model(scenario)
-        build_fleet(scenario, a.days * 24)
-        parts.append(
-            f"availability: {a.days} days of {len(model.departments)} departments, "
-            f"{model.calls_per_day:.1f} calls/day"
-        )
-    print(f"{path}: valid ({'; '.join(parts)})")
+    checked = check_inputs(load_scenario(path))
+    print(f"{path}: valid ({'; '.join(checked.summary)})")
     return EXIT_OK
 
 
 def _run(path: Path, out: Path, strict: bool) -> int:
     from lowalt._atomic import write_atomically
+    from lowalt.checks import check_inputs
     from lowalt.scenario import load_scenario
 
     t0 = time.perf_counter()
     scenario = load_scenario(path)
+    # The same checks as ``lowalt validate``, before any study runs.
+    checked = check_inputs(scenario)
     stem = scenario.output_stem
     writers = []
     lines: list[str] = []
     holds = True
     # Compute every study first: any error leaves the output folder untouched.
-    if scenario.area is not None:
+    if checked.world is not None:
         from lowalt.outputs import write_reach_files
-        from lowalt.pipeline import analyse, prepare
+        from lowalt.pipeline import analyse
         from lowalt.report import verdict_text
 
-        result = analyse(prepare(scenario))
+        result = analyse(checked.world)
         lines.append(verdict_text(result.calm_stats))
         if result.worst_wind is not None:
             lines.append(verdict_text(result.wind_stats[result.worst_wind]))
@@ -203,18 +208,20 @@ def _run(path: Path, out: Path, strict: bool) -> int:
             availability = run_availability(result.world, wind_from_deg=worst)
             lines.extend(verdict_lines(availability))
             writers.append(lambda tmp: write_availability_files(availability, result, tmp, stem))
-    if scenario.corridor is not None:
+    if checked.corridor is not None:
         from lowalt.route_outputs import write_corridor_files
-        from lowalt.study_corridor import run_corridor
+        from lowalt.study_corridor import CorridorInputs, run_corridor
 
-        corridor = run_corridor(scenario)
+        assert isinstance(checked.corridor, CorridorInputs)
+        corridor = run_corridor(scenario, checked.corridor)
         lines.extend(_corridor_lines(corridor))
         writers.append(lambda tmp: write_corridor_files(corridor, tmp, stem))
-    if scenario.network is not None:
+    if checked.network is not None:
         from lowalt.route_outputs import write_network_files
-        from lowalt.study_network import run_network
+        from lowalt.study_network import NetworkInputs, run_network
 
-        network = run_network(scenario)
+        assert isinstance(checked.network, NetworkInputs)
+        network = run_network(scenario, checked.network)
         lines.extend(_network_lines(network))
         writers.append(lambda tmp: write_network_files(network, tmp, stem))
 

@@ -9,6 +9,7 @@ within 0.01 % of geodesic areas there. All transformers use ``always_xy=True``.
 
 from __future__ import annotations
 
+import math
 from functools import lru_cache
 from typing import TypeVar
 
@@ -20,6 +21,9 @@ from pyproj import CRS, Transformer
 __all__ = [
     "DEFAULT_METRIC_CRS",
     "WGS84",
+    "CRSFitError",
+    "ExtentError",
+    "check_crs_fits",
     "check_lonlat",
     "ensure_projected",
     "to_metric",
@@ -117,3 +121,102 @@ def true_north_grid_bearing_deg(lon: float, lat: float, metric_crs: str) -> floa
     x0, y0 = fwd.transform(lon, lat)
     x1, y1 = fwd.transform(lon, lat + dlat)
     return float(np.degrees(np.arctan2(x1 - x0, y1 - y0)))
+
+
+class ExtentError(ValueError):
+    """The data themselves span too much (the antimeridian, or more than one region)."""
+
+
+class CRSFitError(ValueError):
+    """The metric CRS does not serve the data (outside its area of use, or distorting)."""
+
+
+MAX_SCALE_ERROR = 0.01
+"""Largest linear scale error (|k - 1|) of the metric CRS accepted over the data (1 %)."""
+
+AREA_OF_USE_MARGIN_DEG = 1.0
+"""How far (degrees) the data's centre may lie past the metric CRS's published area of use.
+
+Data may reach farther (the 24 pilot routes reach 1.6 degrees west of EPSG:4547's area, at a
+0.1 % scale error); :data:`MAX_SCALE_ERROR` bounds the distortion there."""
+
+MAX_EXTENT_M = 2_000_000.0
+"""Largest span (metres, great circle across the data's bounding box) one metric CRS serves."""
+
+
+def _utm_suggestion(lon: float, lat: float) -> str:
+    from pyproj.aoi import AreaOfInterest
+    from pyproj.database import query_utm_crs_info
+
+    infos = query_utm_crs_info(
+        datum_name="WGS 84",
+        area_of_interest=AreaOfInterest(lon, lat, lon, lat),
+    )
+    return f"{infos[0].auth_name}:{infos[0].code}" if infos else "a local projected CRS"
+
+
+def check_crs_fits(crs: str, bounds_lonlat: tuple[float, float, float, float]) -> None:
+    """Refuse a metric CRS that does not serve data within ``bounds_lonlat``.
+
+    Parameters
+    ----------
+    crs
+        The projected CRS metric work is done in.
+    bounds_lonlat
+        ``(west, south, east, north)`` of the data, WGS84 degrees.
+
+    Raises
+    ------
+    ExtentError
+        When the data span the antimeridian (a box wider than 180 degrees) or more than
+        :data:`MAX_EXTENT_M`.
+    CRSFitError
+        When the data's centre lies outside the CRS's published area of use (by more than
+        :data:`AREA_OF_USE_MARGIN_DEG`), or where the CRS's linear scale error exceeds
+        :data:`MAX_SCALE_ERROR` (e.g. Web Mercator, or a UTM zone far from the data). The
+        message names a CRS that fits.
+    """
+    from pyproj import Geod, Proj
+
+    west, south, east, north = (float(v) for v in bounds_lonlat)
+    if not all(np.isfinite([west, south, east, north])):
+        msg = "the data have non-finite coordinates"
+        raise ExtentError(msg)
+    if east < west or east - west > 180.0:
+        msg = (
+            f"the data span {east - west:.1f} degrees of longitude ({west:g} to {east:g}): "
+            "they cross the antimeridian or are far apart; lowalt plans within one region"
+        )
+        raise ExtentError(msg)
+    span_m = float(Geod(ellps="WGS84").inv(west, south, east, north)[2])
+    if span_m > MAX_EXTENT_M:
+        msg = (
+            f"the data span {span_m / 1000:,.0f} km (bounding box diagonal), more than the "
+            f"{MAX_EXTENT_M / 1000:,.0f} km one metric CRS serves; no lowalt study spans that"
+        )
+        raise ExtentError(msg)
+    lon_c, lat_c = (west + east) / 2.0, (south + north) / 2.0
+    fits = f"use a CRS made for the data, e.g. {_utm_suggestion(lon_c, lat_c)}"
+    parsed = ensure_projected(crs)
+    aou = parsed.area_of_use
+    m = AREA_OF_USE_MARGIN_DEG
+    if aou is not None and not (
+        aou.west - m <= lon_c <= aou.east + m and aou.south - m <= lat_c <= aou.north + m
+    ):
+        msg = (
+            f"the data, centred at ({lon_c:.3f}, {lat_c:.3f}), lie outside the area of use of "
+            f"{crs} ({aou.west:g}, {aou.south:g}) to ({aou.east:g}, {aou.north:g}): distances "
+            f"and areas would be distorted; {fits}"
+        )
+        raise CRSFitError(msg)
+    lons = np.array([west, east, west, east, lon_c])
+    lats = np.array([south, south, north, north, lat_c])
+    factors = Proj(parsed).get_factors(lons, lats)
+    k = np.concatenate([np.asarray(factors.meridional_scale), np.asarray(factors.parallel_scale)])
+    err = float(np.max(np.abs(k - 1.0))) if np.all(np.isfinite(k)) else math.inf
+    if err > MAX_SCALE_ERROR:
+        msg = (
+            f"{crs} distorts distances by up to {100 * err:.1f} % over the data (more than "
+            f"{100 * MAX_SCALE_ERROR:g} %); {fits}"
+        )
+        raise CRSFitError(msg)

@@ -26,7 +26,7 @@ from lowalt.crs import WGS84, transformer
 from lowalt.errors import ScenarioError
 from lowalt.geodata import POINT_TYPES, read_layer
 from lowalt.grid import DemandGrid
-from lowalt.scenario import Scenario
+from lowalt.scenario import MAX_DRONES_PER_DOCK, Scenario
 
 __all__ = ["Docks", "distribute_drones", "load_docks", "modeled_layout"]
 
@@ -283,6 +283,7 @@ def load_docks(
             what="dock layer",
             key_path=key,
             scenario_file=str(s.path),
+            unique_columns=("name",),  # as docks.sites[].name
         )
         lon, lat = gdf.geometry.x.to_numpy(), gdf.geometry.y.to_numpy()
         names = (
@@ -290,7 +291,7 @@ def load_docks(
             if "name" in gdf
             else tuple(f"D{i + 1:03d}" for i in range(len(gdf)))
         )
-        drones = _drones_column(gdf, s, key)
+        drones = _drones_column(gdf, s, key, s.resolve(cfg.file))
         prov = (
             tuple(str(v) for v in gdf["provenance"])
             if "provenance" in gdf
@@ -307,23 +308,41 @@ def load_docks(
     return Docks(names=names, xy=xy, drones=drones, provenance=prov, source=src)
 
 
-def _drones_column(gdf: object, s: Scenario, key: str) -> npt.NDArray[np.int64]:
+def _drones_column(gdf: object, s: Scenario, key: str, path: object) -> npt.NDArray[np.int64]:
+    """Drones per dock of a dock layer: a whole number 1-100 each (1 without the column)."""
     import pandas as pd
 
     assert isinstance(gdf, pd.DataFrame)
     if "drones" not in gdf:
         return np.ones(len(gdf), dtype=np.int64)
     raw = pd.to_numeric(gdf["drones"], errors="coerce").to_numpy(dtype=np.float64)
-    bad = ~np.isfinite(raw) | (raw < 1) | (raw != np.round(raw))
+    bad = ~np.isfinite(raw) | (raw < 1) | (raw > MAX_DRONES_PER_DOCK) | (raw != np.round(raw))
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
+        v = raw[i]
+        why = (
+            "is not a finite number"
+            if not np.isfinite(v)
+            else f"is above the maximum of {MAX_DRONES_PER_DOCK} drones per dock"
+            if v > MAX_DRONES_PER_DOCK
+            else "is below 1"
+            if v < 1
+            else "is not a whole number"
+        )
         raise ScenarioError(
-            f"feature {i} has drones = {gdf['drones'].iloc[i]!r}.",
-            file=str(s.path),
+            f"feature {i} of the dock layer: drones = {_show(gdf['drones'].iloc[i])} {why}.",
+            file=f"{s.path} -> {path}",
             key_path=key,
-            fix="give 'drones' as a whole number >= 1 (or leave it out for 1).",
+            fix=f"give 'drones' as a whole number from 1 to {MAX_DRONES_PER_DOCK} "
+            "(or leave it out for 1).",
         )
     return raw.astype(np.int64)
+
+
+def _show(raw: object) -> str:
+    if isinstance(raw, float | np.floating):
+        return f"{float(raw):g}"
+    return repr(raw)[:80]
 
 
 def _check_given(

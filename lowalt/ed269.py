@@ -6,7 +6,9 @@ ED-269 describes each zone (``UASZoneVersion``) by an identifier, name, ``restri
 horizontal projection (``Polygon`` with [lon, lat] coordinates, or ``Circle`` with a centre
 and a radius in metres) with lower and upper limits and their vertical reference. lowalt keeps
 metres and above-ground limits: volumes in feet are converted; AMSL references are refused
-(lowalt has no terrain model to convert them).
+(lowalt has no terrain model to convert them). Limits must be finite and at most 20,000 m
+above ground (a missing upper limit means "unlimited" and is stored as 20,000 m, above anything
+lowalt models); circle radii must be finite and at most 500 km.
 
 Records read here become :class:`lowalt.airspace.Zone` (``Zone(**record)``): restriction
 lower-cased (``REQ_AUTHORISATION``
@@ -27,6 +29,7 @@ from shapely.geometry import Point, Polygon, mapping
 
 from lowalt.crs import WGS84, check_lonlat, transformer
 from lowalt.errors import AirspaceError
+from lowalt.scenario import MAX_GEODATA_BYTES, MAX_HEIGHT_M, MAX_RADIUS_M
 
 __all__ = ["ZoneLike", "is_ed269", "read_ed269", "zones_from_ed269", "zones_to_ed269"]
 
@@ -73,6 +76,14 @@ def read_ed269(path: Path, *, metric_crs: str) -> list[dict[str, Any]]:
         For unreadable JSON or any malformed zone (naming the zone and the field).
     """
     try:
+        size = Path(path).stat().st_size
+        if size > MAX_GEODATA_BYTES:
+            raise AirspaceError(
+                f"the ED-269 file is {size / 2**20:,.1f} MiB; the limit is "
+                f"{MAX_GEODATA_BYTES / 2**20:g} MiB.",
+                file=str(path),
+                fix="split the zones over several files.",
+            )
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise AirspaceError(
@@ -93,7 +104,7 @@ def _limit_m(vol: dict[str, Any], which: str, where: str) -> float:
     ref = str(vol.get(f"{which}VerticalReference", "AGL")).upper()
     unit = str(vol.get("uomDimensions", "M")).upper()
     if value is None:
-        return 0.0 if which == "lower" else float("inf")
+        return 0.0 if which == "lower" else MAX_HEIGHT_M
     if ref not in {"AGL", "SFC"}:
         raise AirspaceError(
             f"{which} limit is referenced to {ref}; lowalt works above ground.",
@@ -112,7 +123,16 @@ def _limit_m(vol: dict[str, Any], which: str, where: str) -> float:
             key_path=f"{where}.{which}Limit",
             fix="write a number.",
         ) from None
-    return v * _FT if unit == "FT" else v
+    v = v * _FT if unit == "FT" else v
+    if not (np.isfinite(v) and 0 <= v <= MAX_HEIGHT_M):
+        raise AirspaceError(
+            f"{which}Limit {value!r} {unit} is not a finite height from 0 to "
+            f"{MAX_HEIGHT_M:,g} m above ground.",
+            key_path=f"{where}.{which}Limit",
+            fix=f"write a finite limit of at most {MAX_HEIGHT_M:,g} m (leave upperLimit out "
+            "for no upper limit).",
+        )
+    return v
 
 
 def _windows(feature: dict[str, Any], where: str) -> tuple[tuple[datetime, datetime], ...]:
@@ -193,8 +213,8 @@ def _projection(hp: dict[str, Any], fwd: Any, where: str) -> Any:
         if kind == "Circle":
             lon, lat = check_lonlat(hp["center"][0], hp["center"][1])
             radius = float(hp["radius"])
-            if not radius > 0:
-                raise ValueError("radius must be > 0")
+            if not (np.isfinite(radius) and 0 < radius <= MAX_RADIUS_M):
+                raise ValueError(f"radius must be finite, > 0 and at most {MAX_RADIUS_M:,g} m")
             x, y = fwd.transform(float(lon), float(lat))
             return Point(x, y).buffer(radius, quad_segs=32)
         if kind == "Polygon":

@@ -7,6 +7,10 @@ traceback.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
 __all__ = [
     "AirspaceError",
     "GeodataError",
@@ -14,6 +18,7 @@ __all__ = [
     "LowaltError",
     "NoRouteError",
     "ScenarioError",
+    "located",
 ]
 
 
@@ -78,3 +83,24 @@ class NoRouteError(LowaltError):
 
 class InfeasibleError(LowaltError):
     """A target cannot be met (no dock can reach some demand within the target)."""
+
+
+@contextmanager
+def located(scenario_file: str | Path | None, key_path: str, fix: str) -> Iterator[None]:
+    """Name the scenario, its key and a fix on errors raised while reading one of its inputs.
+
+    A :class:`LowaltError` raised inside the block by code that does not know the scenario
+    (a loader of routes or runways, say) is raised again with ``scenario_file`` in front of
+    the data file it names (``scenario.yaml -> routes.geojson``), ``key_path`` in front of its
+    own key path, and ``fix`` when it has none. Errors that already name the scenario pass
+    unchanged.
+    """
+    try:
+        yield
+    except LowaltError as exc:
+        scen = str(scenario_file) if scenario_file is not None else None
+        if scen is not None and exc.file is not None and scen in exc.file:
+            raise
+        file = scen if exc.file is None else (f"{scen} -> {exc.file}" if scen else exc.file)
+        key = key_path if exc.key_path is None else f"{key_path}: {exc.key_path}"
+        raise type(exc)(exc.message, file=file, key_path=key, fix=exc.fix or fix) from None

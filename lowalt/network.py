@@ -41,6 +41,7 @@ from lowalt.airspace import Zone
 from lowalt.crs import DEFAULT_METRIC_CRS, WGS84, transformer
 from lowalt.errors import GeodataError, InfeasibleError
 from lowalt.routing import Route
+from lowalt.scenario import MAX_DISTANCE_M, MAX_HEIGHT_M
 
 __all__ = [
     "AirspaceFinding",
@@ -77,10 +78,14 @@ class NetworkRoute:
     extra: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
-        if not (0 <= self.lower_m < self.upper_m) or self.corridor_half_width_m <= 0:
+        lo, hi, hw = self.lower_m, self.upper_m, self.corridor_half_width_m
+        finite = all(math.isfinite(v) for v in (lo, hi, hw))
+        if not (finite and 0 <= lo < hi <= MAX_HEIGHT_M and 0 < hw <= MAX_DISTANCE_M):
             raise GeodataError(
-                f"route {self.id!r}: band {self.lower_m}..{self.upper_m} m or half-width "
-                f"{self.corridor_half_width_m} m is invalid (need 0 <= lower < upper, hw > 0)"
+                f"route {self.id!r}: band {lo}..{hi} m or half-width {hw} m is invalid (need "
+                f"finite 0 <= lower < upper <= {MAX_HEIGHT_M:,g}, 0 < hw <= "
+                f"{MAX_DISTANCE_M:,g})",
+                fix="fix the route's lower_m, upper_m and corridor_half_width_m.",
             )
 
     @cached_property
@@ -121,8 +126,14 @@ def load_routes(
 ) -> tuple[NetworkRoute, ...]:
     """Read a route layer (e.g. ``geodata/routes.geojson``) into network routes.
 
-    Needs LineStrings with ``id``, ``lower_m``, ``upper_m``, ``corridor_half_width_m``;
-    ``name``, ``type``, ``status``, ``profile``, ``provenance``, ``source`` are kept.
+    Needs LineStrings with ``id`` (unique: results and layers are keyed by it), ``lower_m``,
+    ``upper_m``, ``corridor_half_width_m``; ``name``, ``type``, ``status``, ``profile``,
+    ``provenance``, ``source`` are kept.
+
+    Raises
+    ------
+    GeodataError
+        For a layer without a CRS or a needed column, a repeated id, or an invalid band.
     """
     gdf = src if isinstance(src, gpd.GeoDataFrame) else gpd.read_file(src)
     if gdf.crs is None:
@@ -132,6 +143,17 @@ def load_routes(
     if need - set(gdf.columns):
         raise GeodataError(f"route layer lacks {', '.join(sorted(need - set(gdf.columns)))}")
     known = {"id", "name", "type", "status", "profile", "provenance", "source", "geometry"}
+    first: dict[str, int] = {}
+    for i, rid in enumerate(gdf["id"]):
+        key = str(rid)
+        if key in first:
+            raise GeodataError(
+                f"route id {key!r} appears twice, at features {first[key]} and {i}.",
+                file=None if isinstance(src, gpd.GeoDataFrame) else str(src),
+                key_path=f"features[{i}].id",
+                fix="give every route its own id (conflicts and layers are keyed by it).",
+            )
+        first[key] = i
     out = []
     for rec in gdf.to_dict("records"):
         out.append(

@@ -20,6 +20,7 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from lowalt import progress
+from lowalt._crs_check import check_crs
 from lowalt._memory import FIXED_BYTES, available_memory_bytes, bytes_per_cell
 from lowalt.aircraft import Aircraft, Wind
 from lowalt.airspace import Airspace, Zone, load_airspace
@@ -33,7 +34,7 @@ from lowalt.reach import ReachField, candidate_pairs, compute_reach
 from lowalt.scenario import Scenario
 from lowalt.visibility import ObstacleSet
 
-__all__ = ["RunResult", "World", "analyse", "prepare", "wind_fields"]
+__all__ = ["RunResult", "World", "analyse", "check_overhead", "prepare", "wind_fields"]
 
 log = logging.getLogger(__name__)
 
@@ -101,6 +102,7 @@ def prepare(s: Scenario) -> World:
     crs = s.metric_crs
     warnings: list[str] = []
     zone = _layer(s, s.area.boundary_file, "service-area boundary", "area.boundary_file")
+    check_crs(s, zone.to_crs(WGS84).total_bounds, "area.boundary_file")
     area_m = shapely.union_all(zone.to_crs(crs).geometry.to_numpy())
     water = (
         _layer(s, s.area.water_file, "water layer", "area.water_file")
@@ -164,6 +166,7 @@ def prepare(s: Scenario) -> World:
         grid = _weights(s, grid)
 
     aircraft = Aircraft.from_config(s.aircraft)
+    check_overhead(s, aircraft)
     if aircraft.cruise_altitude_m > s.airspace.max_true_height_m:
         warnings.append(
             f"cruise altitude {aircraft.cruise_altitude_m:g} m is above the "
@@ -327,16 +330,14 @@ def _directions(s: Scenario) -> list[float]:
     return [round(360.0 * i / n, 6) for i in range(n)]
 
 
-def analyse(world: World) -> RunResult:
-    """Compute reach in calm air and in the design wind, and check the guarantee.
+def check_overhead(s: Scenario, ac: Aircraft) -> None:
+    """Refuse a target that launch, climb and descent alone already exceed.
 
     Raises
     ------
     InfeasibleError
-        When no dock can meet the target anywhere (the fixed overhead alone exceeds it, or no
-        cell is reached in calm air).
+        Naming ``guarantee.target_s`` and the overhead (s).
     """
-    s, grid, ac, docks = world.scenario, world.grid, world.aircraft, world.docks
     target = s.guarantee.target_s
     if ac.overhead_s >= target:
         raise InfeasibleError(
@@ -348,6 +349,20 @@ def analyse(world: World) -> RunResult:
             fix=f"raise guarantee.target_s above {math.ceil(ac.overhead_s)} s, or shorten the "
             "launch delay or lower the cruise altitude.",
         )
+
+
+def analyse(world: World) -> RunResult:
+    """Compute reach in calm air and in the design wind, and check the guarantee.
+
+    Raises
+    ------
+    InfeasibleError
+        When no dock can meet the target anywhere (the fixed overhead alone exceeds it, or no
+        cell is reached in calm air).
+    """
+    s, grid, ac, docks = world.scenario, world.grid, world.aircraft, world.docks
+    target = s.guarantee.target_s
+    check_overhead(s, ac)
     timings: dict[str, float] = {}
     kw = {"target_s": target, "obstacles": world.obstacles, "unservable": world.unservable}
     t0 = time.perf_counter()

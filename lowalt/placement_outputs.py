@@ -17,7 +17,7 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from lowalt._escape import html_text, literal_plot_text
+from lowalt._escape import html_text, save_plot
 from lowalt._offline_assets import VectorLayer
 from lowalt.basemaps import for_basemap
 from lowalt.crs import WGS84
@@ -90,11 +90,7 @@ def tradeoff_plot(study: PlacementStudy, path: Path) -> Path | None:
                 )
         ax.grid(alpha=0.3)
     fig.suptitle(f"{study.world.scenario.name} (modeled inputs)", fontsize=10)
-    literal_plot_text(fig)  # the scenario name is not mathtext
-    fig.tight_layout()
-    fig.savefig(path, metadata={"Software": None})
-    plt.close(fig)
-    return path
+    return save_plot(fig, path)  # the scenario name is not mathtext
 
 
 def _comparison_map(study: PlacementStudy, result: RunResult) -> folium.Map:

@@ -25,6 +25,7 @@ from types import MappingProxyType
 from typing import Any
 
 from lowalt.errors import ScenarioError
+from lowalt.scenario import PROFILE_BOUNDS, AircraftOverride
 from lowalt.units import kmh_to_mps, knots_to_mps
 
 __all__ = [
@@ -152,6 +153,9 @@ class AircraftProfile:
                 raise bad(name, "must be >= 0")
             if name not in _NON_NEGATIVE and v <= 0:
                 raise bad(name, "must be > 0")
+            bound, unit = PROFILE_BOUNDS[name]
+            if v > bound:
+                raise bad(name, f"must be at most {bound:,g} {unit}")
         lo, hi, h = self.min_altitude_m, self.max_altitude_m, self.cruise_altitude_m
         if not lo <= h <= hi:
             raise bad("cruise_altitude_m", f"must lie in the band {lo:g}..{hi:g} m AGL")
@@ -175,6 +179,10 @@ class AircraftProfile:
 
 
 _FIELDS = {f.name for f in dataclasses.fields(AircraftProfile)} - {"field_sources"}
+_OVERRIDABLE = set(AircraftOverride.model_fields) - {"base"}
+if _OVERRIDABLE != _FIELDS:  # pragma: no cover - a guard for developers
+    _diff = _FIELDS ^ _OVERRIDABLE
+    raise RuntimeError(f"scenario.AircraftOverride and AircraftProfile differ: {sorted(_diff)}")
 
 
 def with_overrides(
@@ -220,14 +228,17 @@ def with_overrides(
 
 
 def resolve_profile(
-    spec: str | AircraftProfile | Mapping[str, Any], *, key_path: str = "aircraft"
+    spec: str | AircraftProfile | AircraftOverride | Mapping[str, Any],
+    *,
+    key_path: str = "aircraft",
 ) -> AircraftProfile:
     """Turn a scenario value into a profile.
 
     Parameters
     ----------
     spec
-        A profile id from :data:`PROFILES`; a profile; or a mapping
+        A profile id from :data:`PROFILES`; a profile; a validated
+        :class:`~lowalt.scenario.AircraftOverride`; or a mapping
         ``{"base": "<id>", <field>: <value>, ...}`` applying overrides to a base.
 
     Raises
@@ -237,6 +248,8 @@ def resolve_profile(
     """
     if isinstance(spec, AircraftProfile):
         return spec
+    if isinstance(spec, AircraftOverride):
+        spec = spec.as_mapping()
     if isinstance(spec, str):
         if spec not in PROFILES:
             raise ScenarioError(

@@ -466,8 +466,8 @@ class Comparison:
         d = np.abs(a[ok] - b[ok])
         corr = (
             float(np.corrcoef(a[ok], b[ok])[0, 1])
-            if ok.sum() > 2 and a[ok].std() > 0
-            else (math.nan)
+            if ok.sum() > 2 and a[ok].std() > 0 and b[ok].std() > 0
+            else math.nan  # undefined when either side is constant (e.g. a one-day run)
         )
         return {"mean_abs": float(d.mean()), "max_abs": float(d.max()), "corr": corr}
 

@@ -49,7 +49,9 @@ class FleetParams:
         No launch while the dock's wind exceeds this, m/s (DJI Dock 3: 12; Dock 2: 8).
     wind_mps
         Hourly wind speed at the docks, m/s: (H,) for all docks or (H, K) per dock; hour 0 is
-        00:00 of day 0; used cyclically when shorter than the run. ``None``: never grounded.
+        00:00 of day 0; used cyclically when shorter than the run (a design-wind day is one
+        value). A scenario's ``wind_file`` must cover every simulated hour: the loader refuses
+        a shorter file rather than repeat it. ``None``: never grounded.
     maintenance_prob
         Probability a drone goes down for maintenance on a given day.
     maintenance_s

@@ -40,6 +40,7 @@ import numpy.typing as npt
 from scipy import sparse
 
 from lowalt import progress
+from lowalt._memory import count_limit
 from lowalt.demand_model import (
     DEFAULT_DEPARTMENTS,
     PROFILES,
@@ -71,6 +72,7 @@ __all__ = [
     "DronesAnswer",
     "build_demand_model",
     "build_fleet",
+    "check_availability_size",
     "drones_for_share",
     "run_availability",
     "wilson95",
@@ -224,8 +226,58 @@ def build_demand_model(s: Scenario) -> DemandModel:
     return model.scaled_to(a.calls_per_day) if a.calls_per_day is not None else model
 
 
+MAX_SIMULATED_CALLS = 5_000_000
+"""Most calls one availability run draws (calls per day x days); the default run draws 18,000."""
+
+BYTES_PER_CALL = 2_000
+"""Peak memory per drawn call (two call sets, the simulations and the drones search), bytes."""
+
+
+def check_availability_size(s: Scenario, model: DemandModel) -> int:
+    """Refuse a simulation whose calls would not fit, before any call is drawn.
+
+    Returns the expected number of calls (``calls_per_day x days``).
+
+    Raises
+    ------
+    ScenarioError
+        When the expected calls exceed :data:`MAX_SIMULATED_CALLS` or the memory available.
+    """
+    a = _config(s)
+    expected = math.ceil(model.calls_per_day * a.days)
+    limit = count_limit(MAX_SIMULATED_CALLS, BYTES_PER_CALL)
+    if expected > limit:
+        raise ScenarioError(
+            f"{a.days:,} days at {model.calls_per_day:,.1f} calls/day is about {expected:,} "
+            f"calls, above the limit of {limit:,} (at most {MAX_SIMULATED_CALLS:,}, and "
+            f"{BYTES_PER_CALL:,} bytes a call must fit in 80 % of the free memory).",
+            file=str(s.path),
+            key_path="availability.days",
+            fix="simulate fewer days, or lower availability.calls_per_day or the "
+            "departments' rates.",
+        )
+    return expected
+
+
 def _read_wind_file(s: Scenario, path: Path) -> npt.NDArray[np.float64]:
+    """Hourly wind of ``availability.fleet.wind_file``: one finite 0-100 m/s row per hour.
+
+    The file must be a regular file of at most 64 MiB and cover every simulated hour
+    (``days x 24`` rows, hour 0 = 00:00 of day 0); a shorter file is refused rather than
+    repeated, so a 10-row file cannot silently stand for a year. Rows past the run are unused.
+    """
+    from lowalt.scenario import MAX_CSV_BYTES, MAX_WIND_MPS, check_data_file
+
     key = "availability.fleet.wind_file"
+    where = f"{s.path} -> {path}"
+    check_data_file(
+        path,
+        cap_bytes=MAX_CSV_BYTES,
+        what="wind file",
+        fix="paths are relative to the scenario file's folder; check the name.",
+        scenario_file=str(s.path),
+        key_path=key,
+    )
     try:
         with path.open(newline="", encoding="utf-8") as fh:
             rows = list(csv.DictReader(fh))
@@ -249,14 +301,33 @@ def _read_wind_file(s: Scenario, path: Path) -> npt.NDArray[np.float64]:
             v = float(r["wind_mps"])
         except (TypeError, ValueError):
             v = math.nan
-        if not (math.isfinite(v) and v >= 0):
+        if not (math.isfinite(v) and 0 <= v <= MAX_WIND_MPS):
+            why = (
+                f"is above the maximum of {MAX_WIND_MPS:g} m/s"
+                if math.isfinite(v) and v > MAX_WIND_MPS
+                else "is not a finite number >= 0"
+            )
             raise ScenarioError(
-                f"{path} line {i}: wind_mps {r['wind_mps']!r} is not a number >= 0.",
-                file=str(s.path),
+                f"line {i}: wind_mps {r['wind_mps']!r} {why}.",
+                file=where,
                 key_path=key,
-                fix="give hourly wind speeds in m/s (>= 0), one per row.",
+                fix=f"give hourly wind speeds in m/s (finite, 0 to {MAX_WIND_MPS:g}), one per row.",
             )
         values.append(v)
+    hours = _config(s).days * 24
+    if len(values) < hours:
+        raise ScenarioError(
+            f"the wind file has {len(values):,} hourly rows but the run simulates "
+            f"{_config(s).days:,} days = {hours:,} hours; a short file is not repeated.",
+            file=where,
+            key_path=key,
+            fix=f"give at least {hours:,} rows (one per simulated hour)"
+            + (
+                f", or lower availability.days to {len(values) // 24:,} or fewer."
+                if len(values) >= 24
+                else "."
+            ),
+        )
     return np.asarray(values, dtype=np.float64)
 
 
@@ -525,6 +596,7 @@ def run_availability(world: World, wind_from_deg: float | None = None) -> Availa
     timings: dict[str, float] = {}
     t = time.perf_counter()
     model = build_demand_model(s)
+    check_availability_size(s, model)
     fleet = build_fleet(s, a.days * 24)
     table = _table(world, 0.0)
     if table.times.nnz == 0:

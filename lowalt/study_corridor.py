@@ -19,15 +19,23 @@ from typing import Any
 import numpy as np
 from pyproj import Geod
 
+from lowalt._crs_check import check_crs
 from lowalt.aircraft import Wind
 from lowalt.airspace import load_airspace
 from lowalt.crs import WGS84, true_north_grid_bearing_deg
-from lowalt.errors import LowaltError, NoRouteError, ScenarioError
-from lowalt.profiles import resolve_profile
+from lowalt.errors import LowaltError, NoRouteError, ScenarioError, located
+from lowalt.profiles import AircraftProfile, resolve_profile
 from lowalt.routing import Route, RunwayProcedure, load_runways, plan_route
 from lowalt.scenario import GroundConfig, RunwayUse, Scenario
 
-__all__ = ["CorridorResult", "GroundResult", "ground_freight", "run_corridor"]
+__all__ = [
+    "CorridorInputs",
+    "CorridorResult",
+    "GroundResult",
+    "corridor_inputs",
+    "ground_freight",
+    "run_corridor",
+]
 
 log = logging.getLogger(__name__)
 _GEOD = Geod(ellps="WGS84")
@@ -81,8 +89,81 @@ def _procedure(use: RunwayUse | None, runways: dict[str, Any], key: str, s: Scen
     return RunwayProcedure(runways[use.runway], use.direction_deg, use.straight_m)
 
 
-def run_corridor(s: Scenario) -> CorridorResult:
+MIN_CORRIDOR_M = 100.0
+"""Shortest corridor planned (great circle between the end points), metres."""
+
+
+@dataclass(frozen=True)
+class CorridorInputs:
+    """A corridor study's inputs, read and checked (nothing planned yet)."""
+
+    zones: tuple[Any, ...]
+    departure: RunwayProcedure | None
+    arrival: RunwayProcedure | None
+    profiles: tuple[AircraftProfile, ...]
+    great_circle_m: float
+    ground: GroundResult | None
+    """Ground freight from a road-graph file or the estimate (None: download at run time)."""
+
+
+def corridor_inputs(s: Scenario) -> CorridorInputs:
+    """Read and check the inputs of ``s.corridor``: airspace, runways, aircraft, end points.
+
+    Raises
+    ------
+    ScenarioError
+        For an unknown aircraft profile or runway id, an unreadable road graph or one with
+        no path between the end points, end points closer than
+        :data:`MIN_CORRIDOR_M`, a corridor longer than every aircraft's range, or a metric CRS
+        that does not serve the end points.
+    """
+    c = s.corridor
+    assert c is not None
+    crs = s.metric_crs
+    o, d = (c.origin.lon, c.origin.lat), (c.destination.lon, c.destination.lat)
+    _, _, gc = _GEOD.inv(o[0], o[1], d[0], d[1])
+    if gc < MIN_CORRIDOR_M:
+        raise ScenarioError(
+            f"origin {c.origin.name!r} and destination {c.destination.name!r} are "
+            f"{gc:.1f} m apart: there is no corridor to plan.",
+            file=str(s.path),
+            key_path="corridor.destination",
+            fix=f"give end points at least {MIN_CORRIDOR_M:g} m apart.",
+        )
+    bounds = (min(o[0], d[0]), min(o[1], d[1]), max(o[0], d[0]), max(o[1], d[1]))
+    check_crs(s, bounds, "corridor.destination")
+    profiles = []
+    for i, spec in enumerate(c.aircraft):
+        try:
+            profiles.append(resolve_profile(spec, key_path=f"corridor.aircraft[{i}]"))
+        except ScenarioError as exc:
+            raise ScenarioError(
+                exc.message, file=str(s.path), key_path=exc.key_path, fix=exc.fix
+            ) from None
+    longest = max(p.range_m for p in profiles)
+    if gc > longest:
+        raise ScenarioError(
+            f"the end points are {gc / 1000:,.1f} km apart (great circle), beyond the range of "
+            f"every aircraft listed (longest {longest / 1000:,.1f} km).",
+            file=str(s.path),
+            key_path="corridor.aircraft",
+            fix="check the end points' coordinates, or add an aircraft with the range.",
+        )
+    zones = tuple(load_airspace(s).zones)
+    runways = {}
+    if c.runways_file:
+        with located(s.path, "corridor.runways_file", "give LineString runways with an id."):
+            runways = load_runways(s.resolve(c.runways_file), metric_crs=crs)
+    dep = _procedure(c.departure, runways, "corridor.departure", s)
+    arr = _procedure(c.arrival, runways, "corridor.arrival", s)
+    ground = None if c.ground.download else ground_freight(o, d, c.ground, s, gc)
+    return CorridorInputs(zones, dep, arr, tuple(profiles), float(gc), ground)
+
+
+def run_corridor(s: Scenario, inputs: CorridorInputs | None = None) -> CorridorResult:
     """Plan the corridor for every aircraft of ``s.corridor``.
+
+    ``inputs`` are the checked inputs from :func:`corridor_inputs` (read here when not given).
 
     Raises
     ------
@@ -92,23 +173,14 @@ def run_corridor(s: Scenario) -> CorridorResult:
     c = s.corridor
     assert c is not None
     crs = s.metric_crs
-    zones = load_airspace(s).zones
-    runways = load_runways(s.resolve(c.runways_file), metric_crs=crs) if c.runways_file else {}
-    dep = _procedure(c.departure, runways, "corridor.departure", s)
-    arr = _procedure(c.arrival, runways, "corridor.arrival", s)
+    inputs = corridor_inputs(s) if inputs is None else inputs
+    zones, dep, arr, gc = inputs.zones, inputs.departure, inputs.arrival, inputs.great_circle_m
     o, d = (c.origin.lon, c.origin.lat), (c.destination.lon, c.destination.lat)
-    _, _, gc = _GEOD.inv(o[0], o[1], d[0], d[1])
     north = true_north_grid_bearing_deg((o[0] + d[0]) / 2, (o[1] + d[1]) / 2, crs)
     wind = Wind(c.wind_speed_mps, c.wind_from_deg, north)
     routes: dict[str, Route] = {}
     failures: dict[str, str] = {}
-    for i, spec in enumerate(c.aircraft):
-        try:
-            prof = resolve_profile(spec, key_path=f"corridor.aircraft[{i}]")
-        except ScenarioError as exc:
-            raise ScenarioError(
-                exc.message, file=str(s.path), key_path=exc.key_path, fix=exc.fix
-            ) from None
+    for prof in inputs.profiles:
         try:
             routes[prof.id] = plan_route(
                 o,
@@ -128,7 +200,7 @@ def run_corridor(s: Scenario) -> CorridorResult:
         log.info(
             "corridor %s: %.1f km, %.1f min airborne", pid, r.length_m / 1000, r.flight_time_s / 60
         )
-    ground = ground_freight(o, d, c.ground, s, gc)
+    ground = inputs.ground if inputs.ground is not None else ground_freight(o, d, c.ground, s, gc)
     return CorridorResult(
         scenario=s,
         great_circle_m=float(gc),

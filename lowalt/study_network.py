@@ -15,8 +15,10 @@ from typing import Any
 
 import geopandas as gpd
 
+from lowalt._crs_check import check_crs
 from lowalt.airspace import Zone, load_airspace
-from lowalt.errors import InfeasibleError, ScenarioError
+from lowalt.crs import WGS84
+from lowalt.errors import InfeasibleError, ScenarioError, located
 from lowalt.geodata import read_layer
 from lowalt.network import (
     AirspaceFinding,
@@ -31,7 +33,7 @@ from lowalt.network import (
 )
 from lowalt.scenario import Scenario
 
-__all__ = ["NetworkResult", "network_report", "run_network"]
+__all__ = ["NetworkInputs", "NetworkResult", "network_inputs", "network_report", "run_network"]
 
 log = logging.getLogger(__name__)
 
@@ -56,13 +58,23 @@ def _crewed(r: NetworkRoute) -> bool:
     return str(r.extra.get("crewed", "false")).lower() in {"true", "1", "yes"}
 
 
-def run_network(s: Scenario) -> NetworkResult:
-    """Check the network of ``s.network``.
+@dataclass(frozen=True)
+class NetworkInputs:
+    """A network study's inputs, read and checked (nothing computed yet)."""
+
+    routes_gdf: gpd.GeoDataFrame
+    routes: tuple[NetworkRoute, ...]
+    zones: tuple[Zone, ...]
+
+
+def network_inputs(s: Scenario) -> NetworkInputs:
+    """Read and check the inputs of ``s.network``: the layered band, routes and airspace.
 
     Raises
     ------
     GeodataError, ScenarioError
-        For an unreadable or malformed route layer.
+        For an unreadable or malformed route layer, a band that holds no layer, or a metric
+        CRS that does not serve the routes.
     """
     n = s.network
     assert n is not None
@@ -82,8 +94,28 @@ def run_network(s: Scenario) -> NetworkResult:
         scenario_file=str(s.path),
         required_columns=("id", "lower_m", "upper_m", "corridor_half_width_m"),
     )
-    routes = load_routes(gdf, metric_crs=s.metric_crs)
-    zones = load_airspace(s).zones
+    check_crs(s, gdf.to_crs(WGS84).total_bounds, "network.routes_file")
+    with located(
+        s.path, "network.routes_file", "give LineString routes with unique ids and valid bands."
+    ):
+        routes = load_routes(gdf, metric_crs=s.metric_crs)
+    return NetworkInputs(gdf, tuple(routes), tuple(load_airspace(s).zones))
+
+
+def run_network(s: Scenario, inputs: NetworkInputs | None = None) -> NetworkResult:
+    """Check the network of ``s.network``.
+
+    ``inputs`` are the checked inputs from :func:`network_inputs` (read here when not given).
+
+    Raises
+    ------
+    GeodataError, ScenarioError
+        For an unreadable or malformed route layer.
+    """
+    n = s.network
+    assert n is not None
+    inputs = network_inputs(s) if inputs is None else inputs
+    gdf, routes, zones = inputs.routes_gdf, inputs.routes, inputs.zones
     findings = check_against_airspace(routes, zones)
     conflicts = pairwise_conflicts(routes, terminal_radius_m=n.terminal_radius_m)
     layered = tuple(

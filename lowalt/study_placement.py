@@ -28,8 +28,9 @@ import numpy.typing as npt
 from scipy import sparse
 
 from lowalt import progress
+from lowalt._memory import count_limit
 from lowalt.aircraft import Wind
-from lowalt.errors import InfeasibleError
+from lowalt.errors import InfeasibleError, ScenarioError
 from lowalt.guarantee import GuaranteeStats, envelope, evaluate
 from lowalt.optimize import (
     PlacementResult,
@@ -43,7 +44,7 @@ from lowalt.optimize import (
 from lowalt.pipeline import World, wind_fields
 from lowalt.reach import compute_reach, reach_matrix
 
-__all__ = ["Answer", "PlacementStudy", "run_placement"]
+__all__ = ["Answer", "PlacementStudy", "check_placement", "run_placement"]
 
 log = logging.getLogger(__name__)
 
@@ -124,6 +125,66 @@ def _demand(world: World) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float
     return g.xy[rep], weight
 
 
+MAX_PLACEMENT_PAIRS = 100_000_000
+"""Most candidate-site x demand-point pairs a placement run evaluates (4x Optics Valley's)."""
+
+BYTES_PER_PAIR = 24
+"""Peak memory per site-demand pair (two sparse time matrices and the solver's copies), bytes."""
+
+
+def _check_drones_fit(world: World) -> None:
+    s = world.scenario
+    d = s.optimize.drones if s.optimize is not None else None
+    if d is None:
+        return
+    docks = world.docks
+    if d.total < docks.n:
+        raise InfeasibleError(
+            f"{d.total} drones cannot fill {docks.n} docks.",
+            file=str(s.path),
+            key_path="optimize.drones.total",
+            fix="give at least one drone per dock.",
+        )
+    if d.total > docks.n * d.max_per_dock:
+        raise InfeasibleError(
+            f"{d.total} drones do not fit in {docks.n} docks of {d.max_per_dock}.",
+            file=str(s.path),
+            key_path="optimize.drones.total",
+            fix="raise optimize.drones.max_per_dock or lower the total.",
+        )
+
+
+def check_placement(world: World) -> tuple[int, int]:
+    """Check a placement's inputs before anything is built: drones fit, the matrix fits.
+
+    Returns ``(candidate sites, demand points)``.
+
+    Raises
+    ------
+    InfeasibleError
+        When ``optimize.drones`` cannot fill, or does not fit in, the docks.
+    ScenarioError
+        When the site x demand pairs exceed :data:`MAX_PLACEMENT_PAIRS` or the memory
+        available.
+    """
+    _check_drones_fit(world)
+    s = world.scenario
+    n_sites, n_demand = len(_candidates(world)), len(_demand(world)[0])
+    pairs = n_sites * n_demand
+    limit = count_limit(MAX_PLACEMENT_PAIRS, BYTES_PER_PAIR)
+    if pairs > limit:
+        raise ScenarioError(
+            f"placement would evaluate {n_sites:,} candidate sites x {n_demand:,} demand points "
+            f"= {pairs:,} pairs, above the limit of {limit:,} (at most "
+            f"{MAX_PLACEMENT_PAIRS:,}, and {BYTES_PER_PAIR} bytes a pair must fit in 80 % of "
+            "the free memory).",
+            file=str(s.path),
+            key_path="optimize.candidate_spacing_m",
+            fix="raise optimize.candidate_spacing_m or optimize.demand_spacing_m.",
+        )
+    return n_sites, n_demand
+
+
 def _restrict(
     m: sparse.csr_array, w: npt.NDArray[np.float64]
 ) -> tuple[sparse.csr_array, npt.NDArray[np.float64], int]:
@@ -167,6 +228,7 @@ def _run_placement(world: World, bar: progress.Task) -> PlacementStudy:
     o = s.optimize
     assert o is not None
     ac, target = world.aircraft, s.guarantee.target_s
+    check_placement(world)
     cand = _candidates(world)
     dxy, dw = _demand(world)
     unserv = _point_mask(world, dxy)
@@ -352,20 +414,7 @@ def add_drones(
     d = o.drones
     target = s.guarantee.target_s
     docks = world.docks
-    if d.total < docks.n:
-        raise InfeasibleError(
-            f"{d.total} drones cannot fill {docks.n} docks.",
-            file=str(s.path),
-            key_path="optimize.drones.total",
-            fix="give at least one drone per dock.",
-        )
-    if d.total > docks.n * d.max_per_dock:
-        raise InfeasibleError(
-            f"{d.total} drones do not fit in {docks.n} docks of {d.max_per_dock}.",
-            file=str(s.path),
-            key_path="optimize.drones.total",
-            fix="raise optimize.drones.max_per_dock or lower the total.",
-        )
+    _check_drones_fit(world)
     m = reach_matrix(dxy, docks.xy, world.aircraft, max_time_s=target, **mkw)
     m, w, dropped = _restrict(m, dw)
     res = solve_mexclp(

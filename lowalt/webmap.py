@@ -59,6 +59,7 @@ __all__ = [
 WEB_MERCATOR = "EPSG:3857"
 NOT_REACHED_COLOUR = "#8b008b"
 OVER_TARGET_BANDS = 5  # one-step bands drawn past the target before the open-ended band
+MAX_INNER_BANDS = 30  # most bands up to the target (30 one-minute bands for a 30-min target)
 _RASTER_PANE = "lowaltRaster"
 _OFFLINE_MAPS: weakref.WeakSet[folium.Map] = weakref.WeakSet()
 
@@ -126,11 +127,14 @@ def response_bands(target_s: float, band_step_s: float = 60.0) -> tuple[Band, ..
     """Legend bands: steps up to the target, ``OVER_TARGET_BANDS`` past it, then open-ended.
 
     The last band (``lower_s == inf``) is "not reached". Times equal to an edge fall
-    in the lower band, so ``t == target_s`` counts as within the target.
+    in the lower band, so ``t == target_s`` counts as within the target. A target longer than
+    :data:`MAX_INNER_BANDS` steps widens the step to a whole multiple of ``band_step_s`` (the
+    map's palette holds 255 classes; a legend of hundreds of bands says nothing).
     """
-    if not (target_s > 0 and band_step_s > 0):
-        msg = "target_s and band_step_s must be positive"
+    if not (math.isfinite(target_s) and target_s > 0 and band_step_s > 0):
+        msg = "target_s and band_step_s must be finite and positive"
         raise ValueError(msg)
+    band_step_s *= max(1, math.ceil(target_s / (band_step_s * MAX_INNER_BANDS)))
     inner = [float(e) for e in np.arange(0.0, target_s, band_step_s)] + [float(target_s)]
     outer = [target_s + band_step_s * k for k in range(1, OVER_TARGET_BANDS + 1)]
     greens = mpl.colormaps["Greens"](np.linspace(0.9, 0.45, len(inner) - 1))

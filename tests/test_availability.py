@@ -80,10 +80,15 @@ def test_listed_departments_and_their_profiles(tiny_world) -> None:
 
 
 def test_wind_file_is_read_in_order(tiny_world, tmp_path: Path) -> None:
-    (tmp_path / "wind.csv").write_text("hour,wind_mps\n0,3.5\n1,13\n2,0\n")
-    s = load_scenario(tiny_world({"availability.fleet": {"wind_file": "wind.csv"}}))
-    fleet = build_fleet(s, 48)
-    np.testing.assert_array_equal(fleet.wind_mps, [3.5, 13.0, 0.0])
+    rows = [3.5, 13.0, 0.0] + [2.0] * 21
+    (tmp_path / "wind.csv").write_text(
+        "hour,wind_mps\n" + "".join(f"{h},{v}\n" for h, v in enumerate(rows))
+    )
+    s = load_scenario(
+        tiny_world({"availability": {"days": 1, "fleet": {"wind_file": "wind.csv"}}})
+    )
+    fleet = build_fleet(s, 24)
+    np.testing.assert_array_equal(fleet.wind_mps, rows)
     assert fleet.grounded(3, 1)[:, 0].tolist() == [False, True, False]
 
 

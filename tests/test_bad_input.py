@@ -272,9 +272,12 @@ CASES = {
 }
 
 
-@pytest.mark.parametrize("case", sorted(CASES))
-def test_bad_input(case: str, tiny_world, tmp_path: Path, capsys) -> None:
-    overrides, key_path, make = CASES[case]
+def check_refused(
+    overrides: dict, key_path: str, make, tiny_world, tmp_path: Path, capsys,
+    file_name: str = "tiny.yaml",
+) -> str:
+    """Run a catalogue case: exit 2, one message naming ``file_name``, the key path and a fix,
+    no traceback, nothing in the output folder. Returns the message."""
     if make is not None:
         make(tmp_path)
     if overrides.get("area", 0) is None:
@@ -290,10 +293,17 @@ def test_bad_input(case: str, tiny_world, tmp_path: Path, capsys) -> None:
     lines = [ln for ln in err.splitlines() if ln.startswith("lowalt: error:")]
     assert len(lines) == 1, err
     assert "Traceback" not in err
-    assert "tiny.yaml" in lines[0]
+    assert file_name in lines[0]
     assert key_path in lines[0], lines[0]
     assert "Fix:" in lines[0]
     assert not out.exists() or not any(out.iterdir())
+    return lines[0]
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_bad_input(case: str, tiny_world, tmp_path: Path, capsys) -> None:
+    overrides, key_path, make = CASES[case]
+    check_refused(overrides, key_path, make, tiny_world, tmp_path, capsys)
 
 
 def test_catalogue_size() -> None:

@@ -94,3 +94,14 @@ def test_compare_against_a_simulation() -> None:
     print(cmp.text())
     assert "hypercube" in cmp.text()
     assert math.isfinite(cmp.agreement()["dock_busy: mmc vs sim"]["mean_abs"])
+
+
+def test_agreement_with_a_constant_side_has_no_correlation() -> None:
+    """A one-day run can leave every dock's simulated busy share equal: corr is undefined
+    (nan), not a division by zero (found by the schema property tests)."""
+    from lowalt.queueing import Comparison
+
+    gap = Comparison._gap(np.array([0.1, 0.2, 0.3, 0.4]), np.zeros(4))
+    assert math.isnan(gap["corr"])
+    assert gap["mean_abs"] == pytest.approx(0.25)
+    assert gap["max_abs"] == pytest.approx(0.4)

@@ -268,3 +268,21 @@ def test_screenshot_tool_importable() -> None:
     finally:
         sys.path.pop(0)
     assert callable(screenshot_map.screenshot)
+
+
+def test_long_targets_widen_the_bands() -> None:
+    """A day-long target (86,400 s) drew 1,440 one-minute bands, past the 255 palette classes
+    of the raster (found by the schema property tests); steps now widen to whole minutes."""
+    from lowalt.webmap import MAX_INNER_BANDS, OVER_TARGET_BANDS, response_bands
+
+    bands = response_bands(86_101.98)
+    inner = [b for b in bands if b.upper_s <= 86_101.98]
+    assert len(inner) <= MAX_INNER_BANDS
+    assert len(bands) == len(inner) + OVER_TARGET_BANDS + 2
+    steps = {b.upper_s - b.lower_s for b in inner[:-1]}
+    assert steps == {2880.0}  # 48 minutes: the smallest whole-minute step giving <= 30 bands
+    assert [b.label for b in response_bands(300.0)][:5] == [
+        "0–1 min", "1–2 min", "2–3 min", "3–4 min", "4–5 min",
+    ]
+    raster = TimeRaster("x", np.full((2, 2), 80_000.0), 0.0, 0.0, 100.0, "EPSG:4547", 86_101.98)
+    assert raster_overlay(raster, bands) is not None
