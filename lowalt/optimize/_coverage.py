@@ -36,6 +36,10 @@ and this many multiply-adds (milliseconds; the first call of the compiled test i
 process costs about 0.2 s to load)."""
 _BITSET_BYTES = 256 * 2**20
 """Largest per-row bitset table ``dominated_rows`` builds (beyond it, it counts instead)."""
+DOMINANCE_WORK_PER_S = 5e8
+"""Words (or sites) the compiled row-dominance test compares per second, for its
+``budget_s`` cap: measured about 1.6e9 on 2 cores (20,000 rows × 1,000 sites, 5 M
+nonzeros); a third of that keeps the cap on shared cores."""
 _DOMINANCE_WORK_LIMIT = 5e8
 """Most multiply-adds (sum of squared counts) the pairwise test may cost; measured about
 3e8 per second on one core, so the test never takes more than about 2 s."""
@@ -231,12 +235,15 @@ def dominated_columns(
 @njit(cache=True, nogil=True)
 def _superset_rows(r_ptr: NDArray[np.integer], r_idx: NDArray[np.integer],
                    c_ptr: NDArray[np.integer], c_idx: NDArray[np.integer], n_cols: int,
-                   protect: NDArray[np.bool_], bitsets: bool) -> NDArray[np.bool_]:
+                   protect: NDArray[np.bool_], bitsets: bool, max_work: int
+                   ) -> NDArray[np.bool_]:
     """Flag rows ``a`` with some row ``b ⊆ a`` ordered before them (see ``dominated_rows``).
 
     For each row ``b`` that is not itself flagged, the candidate supersets are the rows
     of ``b``'s rarest site; each is tested with per-row bitsets (``bitsets``) or by
-    counting its sites among ``b``'s marked sites (no extra memory).
+    counting its sites among ``b``'s marked sites (no extra memory). Once more than
+    ``max_work`` words or sites have been compared (``max_work > 0``), the rows not yet
+    used as ``b`` are left unflagged: every flag set is still proven.
     """
     n_rows = r_ptr.size - 1
     words = (n_cols + 63) // 64 if bitsets else 0
@@ -250,7 +257,10 @@ def _superset_rows(r_ptr: NDArray[np.integer], r_idx: NDArray[np.integer],
                 bits[r, j >> 6] |= np.uint64(1) << np.uint64(j & 63)
     mark = np.zeros(n_cols, dtype=np.bool_)
     out = np.zeros(n_rows, dtype=np.bool_)
+    work = 0
     for b in range(n_rows):
+        if max_work > 0 and work > max_work:
+            break
         # A flagged row's own subset flags every superset of it (the order is transitive).
         if out[b]:
             continue
@@ -270,6 +280,7 @@ def _superset_rows(r_ptr: NDArray[np.integer], r_idx: NDArray[np.integer],
             if out[a] or protect[a] or deg[a] < deg[b] or (deg[a] == deg[b] and a <= b):
                 continue
             inside = True
+            work += words if bitsets else deg[a]
             if bitsets:
                 for t in range(words):
                     if bits[b, t] & ~bits[a, t]:
@@ -288,8 +299,8 @@ def _superset_rows(r_ptr: NDArray[np.integer], r_idx: NDArray[np.integer],
     return out
 
 
-def dominated_rows(cov: sp.csr_array, protect: NDArray[np.bool_] | None = None
-                   ) -> NDArray[np.bool_]:
+def dominated_rows(cov: sp.csr_array, protect: NDArray[np.bool_] | None = None, *,
+                   budget_s: float | None = None) -> NDArray[np.bool_]:
     """Flag set-cover rows implied by another row (a superset of a kept row).
 
     Row a is redundant when some row b has ``sites(b) ⊆ sites(a)``: covering b covers
@@ -297,7 +308,9 @@ def dominated_rows(cov: sp.csr_array, protect: NDArray[np.bool_] | None = None
     lowest index. Rows flagged in ``protect`` (rows with an upper limit on their cover,
     such as exactly-once rows) are never flagged. Small matrices are tested pairwise
     with one sparse product; larger ones by a sparse compiled test: the 43,000 unique
-    rows of the 50k × 2k benchmark take about 0.8 s (55 % flagged).
+    rows of the 50k × 2k benchmark take about 0.8 s (55 % flagged). ``budget_s``
+    (seconds) caps the compiled test (``DOMINANCE_WORK_PER_S``); rows it has no time
+    for stay unflagged, which only leaves the reduction incomplete.
     """
     n_rows, n_cols = cov.shape
     if n_rows == 0:
@@ -313,8 +326,9 @@ def dominated_rows(cov: sp.csr_array, protect: NDArray[np.bool_] | None = None
         return s.any(axis=0) & ~guard
     smaj = sp.csr_array(cov.T)
     bitsets = n_rows * ((n_cols + 63) // 64) * 8 <= _BITSET_BYTES
+    max_work = 0 if budget_s is None else max(int(budget_s * DOMINANCE_WORK_PER_S), 1)
     return _superset_rows(cov.indptr, cov.indices, smaj.indptr, smaj.indices, n_cols, guard,
-                          bitsets)
+                          bitsets, max_work)
 
 
 def pick_rows(rows: NDArray[np.int64], deg: NDArray[np.int64], n: int, rng: np.random.Generator

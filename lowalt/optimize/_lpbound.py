@@ -40,8 +40,9 @@ from numpy.typing import NDArray
 from ortools.math_opt import model_parameters_pb2, parameters_pb2
 from ortools.util.python.pybind_solve_interrupter import PySolveInterrupter
 
+from lowalt.optimize._budget import MODEL_ENTRY_S
 from lowalt.optimize._coverage import dominated_columns, dominated_rows, pick_rows
-from lowalt.optimize._mip import MIN_SOLVE_S, build_proto, run_solver, time_limited
+from lowalt.optimize._mip import BARRIER_MIN_S, MIN_SOLVE_S, build_proto, run_solver, time_limited
 
 __all__ = ["CoverLP", "Restriction", "cover_lp", "restriction"]
 
@@ -122,6 +123,14 @@ def _solve_lp(local: sp.csr_array, time_limit_s: float,
     about 5 %, because dominance changes the rows and sites every round.
     """
     m, n = local.shape
+    if time_limit_s < BARRIER_MIN_S + MODEL_ENTRY_S * local.nnz:
+        # HiGHS hands IPX ``time_limit - elapsed``; when presolve and setup have used the
+        # whole limit that is negative, which IPX reads as *no* limit, and math_opt's
+        # interrupter does not reach IPX either (measured: 1,000 × 20,000, 700k
+        # nonzeros, a 0.3 s limit ran 11 s to the optimum). Too little time: no LP.
+        logger.debug("cover_lp: %.3f s is too little for an LP with %d nonzeros",
+                     time_limit_s, local.nnz)
+        return None
     proto = build_proto(np.ones(n), local, np.ones(m), np.full(m, math.inf),
                         var_ub=np.full(n, math.inf))
     params = time_limited(time_limit_s)

@@ -27,11 +27,20 @@ from ortools.math_opt import (
 from ortools.math_opt.core.python import solver as core_solver
 from ortools.util.python.pybind_solve_interrupter import PySolveInterrupter
 
+from lowalt.optimize._budget import MODEL_ENTRY_S
+
 GRACE_S = 1.0
 """Seconds past ``time_limit_s`` after which the solve is interrupted from outside.
 
 HiGHS checks its own time limit only between phases (measured: 495 s against a 30 s
 limit on a 43k-row MCLP model); a timer thread calls math_opt's solve interrupter."""
+
+BARRIER_MIN_S = 0.1
+"""Least time limit (s), besides ``MODEL_ENTRY_S`` per nonzero, with which HiGHS's
+interior point is started: HiGHS gives IPX ``time_limit - elapsed``, and a negative
+value (setup took the whole limit) means no limit at all to IPX, which math_opt's
+interrupter does not reach either (measured: a 700k-nonzero covering LP given 0.3 s ran
+11 s to its optimum)."""
 
 MIN_SOLVE_S = 0.05
 """Below this many seconds left after building, the solver is not started at all."""
@@ -182,6 +191,14 @@ def solve_mip(
     t_start = time.perf_counter()
     n = c.size
     ids = np.arange(n, dtype=np.int64)
+    least = (BARRIER_MIN_S if solver == "highs_barrier" else MIN_SOLVE_S) + MODEL_ENTRY_S * a.nnz
+    if time_limit_s < least:
+        # Building the model cannot be interrupted, and IPX runs without any limit once
+        # HiGHS's setup has used it up (see ``BARRIER_MIN_S``): with too little time
+        # the model is not even built.
+        logger.debug("math_opt %s: %.3f s is too little for %d nonzeros", solver,
+                     time_limit_s, a.nnz)
+        return MipOutcome("unknown", None, math.nan, math.nan)
     proto = build_proto(c, a, row_lb, row_ub, **options)
     # The limit covers the whole call: what building the model took is deducted.
     time_limit_s = max(time_limit_s - (time.perf_counter() - t_start), 0.0)

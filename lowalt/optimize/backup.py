@@ -40,9 +40,17 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import ArrayLike
 
+from lowalt.optimize._budget import ENTRY_PASS_S, MODEL_ENTRY_S, fits
+from lowalt.optimize._checks import (
+    check_count,
+    check_k,
+    check_options,
+    check_seconds,
+    check_site_sets,
+)
 from lowalt.optimize._common import raise_unreachable
 from lowalt.optimize._coverage import coverage_rows, dedupe_rows
-from lowalt.optimize._matrix import TimeMatrix, as_site_set, as_time_matrix, as_weights
+from lowalt.optimize._matrix import TimeMatrix, as_time_matrix, as_weights
 from lowalt.optimize._mip import solve_mip
 from lowalt.optimize._multicover import cover_counts, greedy_multicover, lazy_multicover
 from lowalt.optimize.greedy import greedy_max_cover, max_cover_upper_bound
@@ -82,24 +90,34 @@ def solve_backup(
 
     Raises
     ------
+    ValueError
+        When an argument is malformed (see :func:`lowalt.optimize.solve_mclp`); ``k``
+        is None or an integer >= 1 and >= the number of fixed sites.
     InfeasibleError
         Cover mode, when a cell has fewer than two allowed sites within the target
         (``unreachable_demand`` lists them).
     """
     t0 = time.perf_counter()
+    time_limit_s, num_workers, seed = check_options(time_limit_s, num_workers, seed)
+    target_s = check_seconds("target_s", target_s)
+    if k is not None:
+        k = check_count("k", k, fix="pass the number of sites as an int (k=10), or k=None "
+                        "for the fewest sites covering every cell twice")
     deadline = t0 + time_limit_s
     mat = as_time_matrix(times)
     n_sites, n_demand = mat.shape
     w = as_weights(weights, n_demand)
-    fixed = as_site_set(fixed_sites, n_sites, "fixed_sites")
-    forbidden = as_site_set(forbidden_sites, n_sites, "forbidden_sites")
+    fixed, forbidden = check_site_sets(fixed_sites, forbidden_sites, n_sites)
+    if k is not None:
+        k = check_k(k, fixed.size)
     cov = coverage_rows(mat, target_s, forbidden)
     deg = np.diff(cov.indptr)
     fixed_count = (np.asarray(cov[:, fixed].sum(axis=1)).reshape(-1) if fixed.size
                    else np.zeros(n_demand))
     need = np.maximum(2 - fixed_count, 0).astype(np.int64)
     allowed = np.setdiff1d(np.arange(n_sites), np.union1d(fixed, forbidden))
-    free_cov = sp.csr_array(cov[:, allowed])
+    # Column indexing copies every entry: skipped when every site is free.
+    free_cov = cov if allowed.size == n_sites else sp.csr_array(cov[:, allowed])
     free_deg = np.diff(free_cov.indptr)
     if k is None:
         bad = np.nonzero(free_deg < need)[0]
@@ -109,9 +127,11 @@ def solve_backup(
         sub = free_cov[rows]
         # Dedupe per requirement level so merged rows share their requirement.
         keep_rows: list[np.ndarray] = []
+        # Merging only shrinks the model: skipped when it cannot end in time.
+        merge = fits(deadline, 2 * ENTRY_PASS_S * sub.nnz)
         for level in (1, 2):
             r = np.nonzero(need[rows] == level)[0]
-            reps, _, _ = dedupe_rows(sub[r], np.ones(r.size))
+            reps = dedupe_rows(sub[r], np.ones(r.size))[0] if merge else np.arange(r.size)
             keep_rows.append(r[reps])
         order = np.concatenate(keep_rows)
         if order.size == 0:
@@ -123,9 +143,6 @@ def solve_backup(
         return make_result("backup", sites, sites.size, fixed.size + out.bound, status,
                            time.perf_counter() - t0, mode="cover", iterations=out.iterations,
                            active_rows=out.active_rows)
-    if k < fixed.size:
-        msg = f"k={k} is smaller than the number of fixed sites ({fixed.size})"
-        raise ValueError(msg)
     done = (need == 0) & (w > 0)
     base = float(w[done].sum())
     rows = np.nonzero((need > 0) & (free_deg >= need) & (w > 0))[0]
@@ -160,6 +177,12 @@ def solve_backup(
                            SolveStatus.OPTIMAL, time.perf_counter() - t0, mode="budget",
                            greedy_value=greedy_value,
                            uncovered_demand=np.nonzero(~greedy_eval[2])[0])
+    if not fits(deadline, MODEL_ENTRY_S * (sub.nnz + 2 * order.size + allowed.size)):
+        # No time to build the MIP (it cannot be interrupted): the greedy layout.
+        sites, value, double = greedy_eval
+        return make_result("backup", sites, value, max(bound_single, value),
+                           SolveStatus.FEASIBLE, time.perf_counter() - t0, mode="budget",
+                           greedy_value=greedy_value, uncovered_demand=np.nonzero(~double)[0])
     m, n = order.size, allowed.size
     local = sp.csr_array(sub, dtype=np.float64)
     hint = np.zeros(n + m)

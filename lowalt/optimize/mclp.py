@@ -53,12 +53,20 @@ import scipy.sparse as sp
 from numpy.typing import ArrayLike
 from ortools.util.python.pybind_solve_interrupter import PySolveInterrupter
 
+from lowalt.optimize._budget import ENTRY_PASS_S, MODEL_ENTRY_S, fits
+from lowalt.optimize._checks import (
+    check_count,
+    check_k,
+    check_options,
+    check_seconds,
+    check_site_sets,
+)
 from lowalt.optimize._common import rows_covered_by
 from lowalt.optimize._coverage import coverage_rows, dedupe_rows, dominated_columns
 from lowalt.optimize._lazy import LOCAL_SEARCH_MIN_NNZ
 from lowalt.optimize._localsearch import CoverSearch
 from lowalt.optimize._lpbound import CoverLP, cover_lp
-from lowalt.optimize._matrix import TimeMatrix, as_site_set, as_time_matrix, as_weights
+from lowalt.optimize._matrix import TimeMatrix, as_time_matrix, as_weights
 from lowalt.optimize._mip import solve_mip
 from lowalt.optimize._swapsearch import improve_max_cover
 from lowalt.optimize.greedy import greedy_cover, greedy_max_cover, max_cover_upper_bound
@@ -130,16 +138,23 @@ def solve_mclp(
         ``objective`` = covered weight, ``bound`` = proven upper bound. Extras:
         ``covered_fraction``, ``uncovered_demand`` (indices of uncovered cells),
         ``greedy_bound`` (submodularity bound, when the MIP is reached).
+
+    Raises
+    ------
+    ValueError
+        When an argument is malformed (see :func:`lowalt.optimize.solve_lscp`), or
+        ``k`` is not an integer >= 1 and >= the number of fixed sites, or ``weights``
+        is not one finite value >= 0 per demand column.
     """
     t0 = time.perf_counter()
+    time_limit_s, num_workers, seed = check_options(time_limit_s, num_workers, seed)
+    target_s = check_seconds("target_s", target_s)
+    k = check_count("k", k, fix="pass the number of sites as an int, e.g. k=10")
     mat = as_time_matrix(times)
     n_sites, n_demand = mat.shape
     w = as_weights(weights, n_demand)
-    fixed = as_site_set(fixed_sites, n_sites, "fixed_sites")
-    forbidden = as_site_set(forbidden_sites, n_sites, "forbidden_sites")
-    if k < fixed.size:
-        msg = f"k={k} is smaller than the number of fixed sites ({fixed.size})"
-        raise ValueError(msg)
+    fixed, forbidden = check_site_sets(fixed_sites, forbidden_sites, n_sites)
+    k = check_k(k, fixed.size)
     cov = coverage_rows(mat, target_s, forbidden)
     base_cov = rows_covered_by(cov, fixed)
     base = float(w[base_cov].sum())
@@ -165,7 +180,8 @@ def solve_mclp(
     # Can cap sites reach *every* reachable cell? Then that is optimal (bound = reachable).
     # Greedy set cover + weighted swap local search, on a share of the budget.
     full: list[int] = []
-    if g_value >= 0.98 * reachable and sub.nnz >= LOCAL_SEARCH_MIN_NNZ:
+    if (g_value >= 0.98 * reachable and sub.nnz >= LOCAL_SEARCH_MIN_NNZ
+            and fits(t0 + COVER_ALL_SHARE * time_limit_s, 2 * ENTRY_PASS_S * sub.nnz)):
         full = _full_cover_search(sub, allowed, cap, t0 + COVER_ALL_SHARE * time_limit_s,
                                   seed, num_workers)
         extras["cover_all_tried"] = len(full)
@@ -179,6 +195,12 @@ def solve_mclp(
     if g_value >= sub_bound * (1 - 1e-12):
         sites = np.union1d(fixed, np.asarray(chosen, dtype=np.int64))
         return _finish(cov, w, sites, sub_bound, SolveStatus.OPTIMAL, t0, extras)
+    # The LP and the MIP have a nonzero per (cell, site) pair: building them cannot be
+    # interrupted, so with too little time left the greedy layout is the answer.
+    if not fits(t0 + time_limit_s, MODEL_ENTRY_S * (sub.nnz + sub.shape[0])):
+        sites = np.union1d(fixed, np.asarray(chosen, dtype=np.int64))
+        return _finish(cov, w, sites, min(sub_bound, reachable), SolveStatus.FEASIBLE, t0,
+                       extras)
     cand = np.nonzero(allowed & (np.bincount(sub.indices, minlength=n_sites) > 0))[0]
     cand = cand[~dominated_columns(sub, cand)]
     local = sp.csr_array(sub[:, cand], dtype=np.float64)

@@ -31,6 +31,7 @@ Solved with HiGHS (``math_opt``) after merging identical cells.
 from __future__ import annotations
 
 import logging
+import math
 import time
 from collections.abc import Iterable
 
@@ -38,9 +39,17 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import ArrayLike
 
+from lowalt.optimize._budget import MODEL_ENTRY_S, fits
+from lowalt.optimize._checks import (
+    check_count,
+    check_options,
+    check_probability,
+    check_seconds,
+    check_site_sets,
+)
 from lowalt.optimize._coverage import coverage_rows, dedupe_rows
-from lowalt.optimize._matrix import TimeMatrix, as_site_set, as_time_matrix, as_weights
-from lowalt.optimize._mip import solve_mip
+from lowalt.optimize._matrix import TimeMatrix, as_time_matrix, as_weights
+from lowalt.optimize._mip import MipOutcome, solve_mip
 from lowalt.optimize.result import PlacementResult, SolveStatus, make_result
 
 __all__ = ["solve_mexclp"]
@@ -89,27 +98,81 @@ def solve_mexclp(
         Every drone is placed unless capacities (or ``max_sites``) leave no room: drones
         the solver leaves idle within its gap tolerance go, one by one, where they add the
         most expected coverage (this never lowers the objective).
+
+    Raises
+    ------
+    ValueError
+        When an argument is malformed (see :func:`lowalt.optimize.solve_mclp`):
+        ``n_drones`` not an integer >= 1 (and >= the number of fixed sites),
+        ``busy_probability`` outside [0, 1), ``capacity`` not integers >= 0 (scalar or
+        one per site; fixed sites need >= 1), ``max_sites`` not None or an integer >= 1
+        (and >= the number of fixed sites).
     """
     t0 = time.perf_counter()
-    if not 0.0 <= busy_probability < 1.0:
-        msg = "busy_probability must be in [0, 1)"
-        raise ValueError(msg)
+    time_limit_s, num_workers, seed = check_options(time_limit_s, num_workers, seed)
+    target_s = check_seconds("target_s", target_s)
+    n_drones = check_count("n_drones", n_drones,
+                           fix="pass the total number of drones as an int, e.g. n_drones=20")
+    busy_probability = check_probability("busy_probability", busy_probability)
+    if max_sites is not None:
+        max_sites = check_count("max_sites", max_sites,
+                                fix="pass the most docks to use as an int, or max_sites=None")
     mat = as_time_matrix(times)
     n_sites, n_demand = mat.shape
     w = as_weights(weights, n_demand)
-    cap = np.broadcast_to(np.asarray(capacity, dtype=np.float64), (n_sites,)).copy()
-    fixed = as_site_set(fixed_sites, n_sites, "fixed_sites")
-    forbidden = as_site_set(forbidden_sites, n_sites, "forbidden_sites")
+    fixed, forbidden = check_site_sets(fixed_sites, forbidden_sites, n_sites)
+    cap = _capacities(capacity, n_sites).astype(np.float64)
+    if max_sites is not None and max_sites < fixed.size:
+        msg = (f"max_sites={max_sites} is smaller than the {fixed.size} fixed sites (each "
+               f"holds a drone); pass max_sites >= {fixed.size} or fix fewer sites")
+        raise ValueError(msg)
+    if fixed.size > n_drones:
+        msg = (f"n_drones={n_drones} cannot give one drone to each of the {fixed.size} "
+               f"fixed sites; pass n_drones >= {fixed.size} or fix fewer sites")
+        raise ValueError(msg)
+    if fixed.size and float(cap[fixed].min()) < 1.0:
+        bad = int(fixed[np.argmin(cap[fixed])])
+        msg = (f"fixed site {bad} has capacity 0 but must hold a drone; give it a "
+               "capacity >= 1 or do not fix it")
+        raise ValueError(msg)
     cap[forbidden] = 0.0
     cov = coverage_rows(mat, target_s, forbidden)
     rows = np.nonzero((np.diff(cov.indptr) > 0) & (w > 0))[0]
     sub = cov[rows]
     reps, _, mw = dedupe_rows(sub, w[rows])
     sub = sp.csr_array(sub[reps], dtype=np.float64)
-    m = sub.shape[0]
     q = busy_probability
     levels = np.minimum(n_drones, (sub @ cap).astype(np.int64))
     n_y = int(levels.sum())
+    if not fits(t0 + time_limit_s, MODEL_ENTRY_S * (sub.nnz + 2 * n_y + 3 * n_sites)):
+        # The MIP cannot be built in the time left (building cannot be interrupted).
+        logger.info("mexclp: no time to build the MIP, greedy allocation")
+        out = MipOutcome("unknown", None, math.nan, math.nan)
+    else:
+        out = _solve(sub, mw, cap, q, n_drones, n_y, levels, fixed, max_sites, t0,
+                     time_limit_s, num_workers, seed)
+    if out.values is None:
+        # No MIP solution within the budget: one drone per fixed dock, the rest greedily.
+        alloc = np.zeros(n_sites, dtype=np.int64)
+        alloc[fixed] = 1
+    else:
+        alloc = np.rint(out.values[:n_sites]).astype(np.int64)
+    alloc = _place_leftover(alloc, n_drones, cov, w, q, cap.astype(np.int64), max_sites)
+    sites = np.nonzero(alloc > 0)[0]
+    reach = np.asarray(cov.astype(np.float64) @ alloc.astype(np.float64)).reshape(-1)
+    value = float(np.sum(w * (1.0 - q ** reach)))
+    status = SolveStatus.OPTIMAL if out.status == "optimal" else SolveStatus.FEASIBLE
+    bound = out.bound if np.isfinite(out.bound) else float(w[rows].sum())
+    return make_result("mexclp", sites, value, max(bound, value), status,
+                       time.perf_counter() - t0,
+                       drones_per_site={int(s): int(alloc[s]) for s in sites})
+
+
+def _solve(sub: sp.csr_array, mw: np.ndarray, cap: np.ndarray, q: float, n_drones: int,
+           n_y: int, levels: np.ndarray, fixed: np.ndarray, max_sites: int | None,
+           t0: float, time_limit_s: float, num_workers: int, seed: int) -> MipOutcome:
+    """Build and solve the MEXCLP MIP on the merged cells ``sub`` (HiGHS)."""
+    m, n_sites = sub.shape
     # Variables: n (n_sites int), x (n_sites bin), y (n_y cont).
     y_row = np.repeat(np.arange(m), levels)
     y_lvl = np.arange(n_y) - np.repeat(np.cumsum(levels) - levels, levels)
@@ -138,21 +201,29 @@ def solve_mexclp(
     out = solve_mip(c, a, np.concatenate(lb_rows), np.concatenate(ub_rows), var_lb=var_lb,
                     var_ub=var_ub, integer=integer, maximize=True, time_limit_s=remaining_s,
                     num_workers=num_workers, seed=seed)
-    if out.values is None:
-        # No MIP solution within the budget: one drone per fixed dock, the rest greedily.
-        alloc = np.zeros(n_sites, dtype=np.int64)
-        alloc[fixed] = 1
-    else:
-        alloc = np.rint(out.values[:n_sites]).astype(np.int64)
-    alloc = _place_leftover(alloc, n_drones, cov, w, q, cap.astype(np.int64), max_sites)
-    sites = np.nonzero(alloc > 0)[0]
-    reach = np.asarray(cov.astype(np.float64) @ alloc.astype(np.float64)).reshape(-1)
-    value = float(np.sum(w * (1.0 - q ** reach)))
-    status = SolveStatus.OPTIMAL if out.status == "optimal" else SolveStatus.FEASIBLE
-    bound = out.bound if np.isfinite(out.bound) else float(w[rows].sum())
-    return make_result("mexclp", sites, value, max(bound, value), status,
-                       time.perf_counter() - t0,
-                       drones_per_site={int(s): int(alloc[s]) for s in sites})
+    return out
+
+
+def _capacities(capacity: int | ArrayLike, n_sites: int) -> np.ndarray:
+    """Return drones per dock as an int64 array of ``n_sites`` (scalar broadcast).
+
+    Raises
+    ------
+    ValueError
+        When ``capacity`` is not an integer >= 0 or one such integer per site.
+    """
+    hint = "pass an int >= 0 (capacity=4) or one int >= 0 per site row"
+    if np.ndim(capacity) == 0:
+        return np.full(n_sites, check_count("capacity", capacity, minimum=0, fix=hint),
+                       dtype=np.int64)
+    arr = np.asarray(capacity)
+    if arr.ndim != 1 or arr.shape[0] != n_sites:
+        msg = f"capacity must be a scalar or hold {n_sites} entries, got shape {arr.shape}; {hint}"
+        raise ValueError(msg)
+    if not np.issubdtype(arr.dtype, np.integer) or (arr.size and int(arr.min()) < 0):
+        msg = f"capacity must hold integers >= 0, got dtype {arr.dtype}; {hint}"
+        raise ValueError(msg)
+    return arr.astype(np.int64)
 
 
 def _place_leftover(

@@ -69,14 +69,21 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import ArrayLike, NDArray
 
+from lowalt.optimize._budget import ENTRY_PASS_S, fits
+from lowalt.optimize._checks import (
+    check_count,
+    check_k,
+    check_options,
+    check_site_sets,
+)
 from lowalt.optimize._common import raise_unreachable, rows_covered_by
 from lowalt.optimize._coverage import coverage_rows, dedupe_rows, keep_entries
 from lowalt.optimize._lazy import lazy_min_cover
 from lowalt.optimize._localsearch import improve_cover
 from lowalt.optimize._lpbound import cover_lp
-from lowalt.optimize._matrix import TimeMatrix, as_site_set, as_time_matrix, as_weights
+from lowalt.optimize._matrix import TimeMatrix, as_time_matrix, as_weights, column_min
 from lowalt.optimize._pcsearch import dense_times, improve_center
-from lowalt.optimize.greedy import greedy_cover
+from lowalt.optimize.greedy import greedy_cover, greedy_layout
 from lowalt.optimize.result import PlacementResult, SolveStatus, make_result
 
 __all__ = ["solve_pcenter", "worst_response_time"]
@@ -117,6 +124,12 @@ DESCENT_STALL_MOVES = 30_000
 """A descent step gives up after this many moves without a smaller cover."""
 DESCENT_SHARE = 0.1
 """Most of the remaining budget one descent step may take."""
+PREP_PASSES = 3.0
+"""Matrix passes (``ENTRY_PASS_S`` each) estimated for the sort of the distinct times,
+the coverage at the largest one and its greedy cover; when they do not fit in the
+budget, the greedy layout (``greedy_layout``) is the answer."""
+ROWS_PASSES = 2.0
+"""Matrix passes estimated for one probe's rows and a greedy cover of them."""
 LP_RESERVE_SHARE = 0.1
 """Share of the whole budget kept for the passes after the descent and the exact probes
 just below the best cover, so that an unproven answer always gets the LP-only pass's
@@ -226,36 +239,69 @@ def solve_pcenter(
 
     Raises
     ------
+    ValueError
+        When an argument is malformed: a nan or negative time, ``k`` not an integer
+        >= 1 and >= the number of fixed sites, bad ``weights``, ``time_limit_s`` not
+        finite and > 0, ``num_workers`` < 1, ``seed`` < 0, a site index that is not an
+        integer in range, or a site both fixed and forbidden.
     InfeasibleError
         When some cell is unreachable from every allowed site, or no ``k`` sites can
         reach every cell at all.
     """
     t0 = time.perf_counter()
+    time_limit_s, num_workers, seed = check_options(time_limit_s, num_workers, seed)
+    k = check_count("k", k, fix="pass the number of sites as an int, e.g. k=10")
     deadline = t0 + time_limit_s
     mat = as_time_matrix(times)
     n_sites, n_demand = mat.shape
     w = as_weights(weights, n_demand)
-    fixed = as_site_set(fixed_sites, n_sites, "fixed_sites")
-    forbidden = as_site_set(forbidden_sites, n_sites, "forbidden_sites")
-    if k < max(1, fixed.size):
-        msg = f"k={k} must be at least 1 and at least the number of fixed sites"
-        raise ValueError(msg)
+    fixed, forbidden = check_site_sets(fixed_sites, forbidden_sites, n_sites)
+    k = check_k(k, fixed.size)
     allowed = np.setdiff1d(np.arange(n_sites), forbidden)
-    sub_mat = sp.csr_array(mat[allowed][:, np.nonzero(w > 0)[0]])
     demand_idx = np.nonzero(w > 0)[0]
-    csc = sp.csc_array(sub_mat)
-    reach = np.diff(csc.indptr) > 0
+    if allowed.size == n_sites and demand_idx.size == n_demand:
+        sub_mat = mat  # no copy (14 M entries: about 0.5 s)
+    else:
+        sub_mat = sp.csr_array(mat[allowed][:, demand_idx])
+    counts, fastest = column_min(sub_mat)
+    reach = counts > 0
     if not np.all(reach):
         raise_unreachable(demand_idx[~reach], float("inf"))
     if demand_idx.size == 0:
-        return make_result("pcenter", fixed, 0.0, 0.0, SolveStatus.OPTIMAL, 0.0, probes=[])
-    lower_val = float(np.minimum.reduceat(csc.data, csc.indptr[:-1]).max())
-    values = np.unique(sub_mat.data)
-    values = values[values >= lower_val]
+        return make_result("pcenter", fixed, 0.0, 0.0, SolveStatus.OPTIMAL,
+                           time.perf_counter() - t0, probes=[])
+    # Every layout's worst time is at least the worst of the cells' fastest times.
+    lower_val = float(fastest.max())
     # Local problem on allowed sites / weighted cells; fixed sites in local numbering.
     fixed_local = np.searchsorted(allowed, fixed)
     cap = k - fixed.size
     probes: list[tuple[float, str]] = []
+    cells = np.arange(demand_idx.size)
+
+    def fallback(bound: float) -> PlacementResult:
+        """Return the greedy layout (``greedy_layout``) with ``bound`` (s) proven so far.
+
+        The answer when the exact search has no cover in time.
+        """
+        local = greedy_layout(sub_mat, k, fixed=fixed_local, deadline=deadline)
+        worst = worst_response_time(sub_mat, local, cells)
+        status = (SolveStatus.OPTIMAL if worst <= bound else SolveStatus.FEASIBLE
+                  if np.isfinite(worst) else SolveStatus.UNKNOWN)
+        logger.info("pcenter: out of time, greedy layout, worst %.3f s, bound %.3f s",
+                    worst, bound)
+        return make_result("pcenter", allowed[local], worst, min(bound, worst), status,
+                           time.perf_counter() - t0, probes=probes, fallback="greedy")
+
+    # The sort of the distinct times, the coverage at the largest one and its greedy
+    # cover cannot be interrupted: on 14 M entries they take several seconds.
+    if not fits(deadline, PREP_PASSES * ENTRY_PASS_S * sub_mat.nnz):
+        return fallback(lower_val)
+    values = np.unique(sub_mat.data)
+    values = values[values >= lower_val]
+
+    def rows_fit(end: float) -> bool:
+        """Whether building one probe's rows (and a greedy cover) ends before ``end``."""
+        return fits(end, ROWS_PASSES * ENTRY_PASS_S * sub_mat.nnz)
 
     def rows_at(r: float) -> sp.csr_array:
         cov = coverage_rows(sub_mat, r)
@@ -270,7 +316,7 @@ def solve_pcenter(
     if cov_hi.shape[0] and np.any(np.diff(cov_hi.indptr) == 0):
         raise_unreachable(np.zeros(0, dtype=np.int64), float(values[hi]))
     best_sites: list[int] | None = None
-    while lo < hi and time.perf_counter() < deadline:
+    while lo < hi and rows_fit(deadline):
         mid = (lo + hi) // 2
         cov = rows_at(values[mid])
         if cov.shape[0] and np.any(np.diff(cov.indptr) == 0):
@@ -285,6 +331,8 @@ def solve_pcenter(
         else:
             lo = mid + 1
     if best_sites is None:
+        if not rows_fit(deadline):
+            return fallback(lower_val)
         cov = rows_at(values[hi])
         best_sites = greedy_cover(cov) if cov.shape[0] else []
         if len(best_sites) > cap:
@@ -294,13 +342,13 @@ def solve_pcenter(
                 raise_unreachable(np.zeros(0, dtype=np.int64), float(values[hi]),
                                   what=f"any {k} sites together")
             if out.status != "feasible":
-                return make_result("pcenter", fixed, float("inf"), float(values[0]),
-                                   SolveStatus.UNKNOWN, time.perf_counter() - t0,
-                                   probes=probes)
+                return fallback(lower_val)
             best_sites = out.sites
     ub = hi  # index of a proven-feasible value
 
-    dense = dense_times(sub_mat) if POLISH else None  # built once for every polish
+    # Built once for every polish (a dense float32 copy: one pass over every pair).
+    dense = (dense_times(sub_mat) if POLISH and fits(
+        deadline, ENTRY_PASS_S * sub_mat.shape[0] * sub_mat.shape[1]) else None)
 
     def polish(sites: list[int] | NDArray[np.int64]) -> tuple[list[int], float]:
         """Lower the worst time of a cover by vertex substitution; (sites, worst time)."""
@@ -309,7 +357,7 @@ def solve_pcenter(
         worst = worst_response_time(sub_mat, start, cells)
         if not POLISH:
             return [int(s) for s in start], worst
-        better = improve_center(dense, start, fixed=fixed_local)
+        better = improve_center(dense, start, fixed=fixed_local, deadline=deadline)
         better_worst = worst_response_time(sub_mat, better, cells)
         if better_worst < worst:
             return [int(s) for s in better], better_worst
@@ -323,7 +371,7 @@ def solve_pcenter(
     def descend() -> None:
         """Walk ``ub`` down with local-search covers from the best cover (``DESCENT``)."""
         nonlocal ub, best_sites
-        while DESCENT and ub > lb and time.perf_counter() < stage_end:
+        while DESCENT and ub > lb and rows_fit(stage_end):
             r = values[ub - 1]
             cov = rows_at(r)  # r >= lower_val: every row has a site
             if cov.shape[0] == 0:
@@ -390,7 +438,7 @@ def solve_pcenter(
         one. ``"lp"`` and ``"search"`` stop once the interval is within ``REFINE_TOL``;
         ``"down"`` goes on to a single value (that is a proof).
         """
-        while lo < hi and time.perf_counter() < stage_end and (
+        while lo < hi and rows_fit(stage_end) and (
             mode in ("exact", "down") or values[hi] - values[lo] > REFINE_TOL * values[hi]
         ):
             if mode == "exact":  # refuting just below the best cover is the whole proof

@@ -32,9 +32,17 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import ArrayLike
 
+from lowalt.optimize._budget import MODEL_ENTRY_S, fits
+from lowalt.optimize._checks import (
+    check_count,
+    check_k,
+    check_options,
+    check_site_sets,
+)
 from lowalt.optimize._common import raise_unreachable
-from lowalt.optimize._matrix import TimeMatrix, as_site_set, as_time_matrix, as_weights
+from lowalt.optimize._matrix import TimeMatrix, as_time_matrix, as_weights, column_min
 from lowalt.optimize._mip import solve_mip
+from lowalt.optimize.greedy import greedy_layout
 from lowalt.optimize.result import PlacementResult, SolveStatus, make_result
 
 __all__ = ["solve_pmedian"]
@@ -69,27 +77,62 @@ def solve_pmedian(
 
     Raises
     ------
+    ValueError
+        When an argument is malformed (see :func:`lowalt.optimize.solve_pcenter`), or
+        ``k`` exceeds the number of allowed sites.
     InfeasibleError
         When a weighted cell is unreachable from every allowed site.
     """
     t0 = time.perf_counter()
+    time_limit_s, num_workers, seed = check_options(time_limit_s, num_workers, seed)
+    deadline = t0 + time_limit_s
+    k = check_count("k", k, fix="pass the number of sites as an int, e.g. k=10")
     mat = as_time_matrix(times)
     n_sites, n_demand = mat.shape
     w = as_weights(weights, n_demand)
-    fixed = as_site_set(fixed_sites, n_sites, "fixed_sites")
-    forbidden = as_site_set(forbidden_sites, n_sites, "forbidden_sites")
-    if not fixed.size <= k <= n_sites - forbidden.size:
-        msg = f"k={k} must be between the number of fixed and of allowed sites"
+    fixed, forbidden = check_site_sets(fixed_sites, forbidden_sites, n_sites)
+    k = check_k(k, fixed.size)
+    if k > n_sites - forbidden.size:
+        msg = (f"k={k} is more than the {n_sites - forbidden.size} allowed sites (p-median "
+               "opens exactly k); pass a smaller k or forbid fewer sites")
         raise ValueError(msg)
     demand = np.nonzero(w > 0)[0]
+    allowed = np.ones(n_sites, dtype=bool)
+    allowed[forbidden] = False
+    # Fastest allowed time per cell: the reach check, and a lower bound (every cell
+    # pays at least it) valid whatever the MIP below manages.
+    counts, nearest = column_min(mat, allowed)
+    if np.any(counts[demand] == 0):
+        raise_unreachable(demand[counts[demand] == 0], float("inf"))
+    nearest_bound = float(np.sum(w[demand] * nearest[demand]))
+    n_pairs = int(counts[demand].sum())
+
+    def finish(sites: np.ndarray, status: SolveStatus, bound: float) -> PlacementResult:
+        sub = sp.csc_array(mat[sites][:, demand])
+        reached = np.diff(sub.indptr) > 0
+        if not reached.all():
+            status = SolveStatus.UNKNOWN
+        best = np.minimum.reduceat(sub.data, sub.indptr[:-1]) if sub.nnz and reached.all() \
+            else np.full(demand.size, np.inf)
+        value = float(np.sum(w[demand] * best))
+        if status is not SolveStatus.UNKNOWN and value <= nearest_bound * (1 + 1e-12):
+            status = SolveStatus.OPTIMAL  # every cell served by its fastest site
+        total_w = float(w.sum())
+        return make_result("pmedian", sites, value, min(bound, value), status,
+                           time.perf_counter() - t0,
+                           mean_time_s=value / total_w if total_w > 0 else 0.0)
+
+    # The MIP has a variable per stored pair and three nonzeros each; building it
+    # cannot be interrupted (14 M pairs: minutes), so it is skipped when it cannot fit.
+    if not fits(deadline, MODEL_ENTRY_S * 3 * n_pairs):
+        logger.info("pmedian: %d pairs do not fit in the budget, greedy layout", n_pairs)
+        sites = _greedy_k(mat, k, w, fixed, forbidden, allowed, deadline)
+        return finish(sites, SolveStatus.FEASIBLE, nearest_bound)
     coo = sp.coo_array(mat)
-    keep = np.isin(coo.col, demand) & ~np.isin(coo.row, forbidden)
+    keep = np.isin(coo.col, demand) & allowed[coo.row]
     site_of, dem_of, t = coo.row[keep], coo.col[keep], coo.data[keep]
     order = np.lexsort((site_of, dem_of))
     site_of, dem_of, t = site_of[order], dem_of[order], t[order]
-    counts = np.bincount(dem_of, minlength=n_demand)[demand]
-    if np.any(counts == 0):
-        raise_unreachable(demand[counts == 0], float("inf"))
     n_z = t.size
     dem_pos = np.searchsorted(demand, dem_of)
     # Variables: x (n_sites) then z (n_z). Rows: assignment (=1), z - x <= 0, sum x = k.
@@ -117,59 +160,33 @@ def solve_pmedian(
                           what=f"any {k} allowed sites together (some cell stays unreachable)")
     if out.values is None:
         # No MIP solution within the budget: the greedy layout comes back instead.
-        sites = _greedy_sites(site_of, dem_pos, w[dem_of] * t, w[demand], n_sites, k, fixed,
-                              forbidden)
+        sites = _greedy_k(mat, k, w, fixed, forbidden, allowed, deadline)
         status = SolveStatus.FEASIBLE
     else:
         sites = np.nonzero(out.values[:n_sites] > 0.5)[0]
         status = {"optimal": SolveStatus.OPTIMAL, "feasible": SolveStatus.FEASIBLE}.get(
             out.status, SolveStatus.UNKNOWN)
-    sub = sp.csc_array(mat[sites][:, demand])
-    reached = np.diff(sub.indptr) > 0
-    if not reached.all():
-        status = SolveStatus.UNKNOWN
-    best = np.minimum.reduceat(sub.data, sub.indptr[:-1]) if sub.nnz and reached.all() \
-        else np.full(demand.size, np.inf)
-    value = float(np.sum(w[demand] * best))
-    bound = out.bound if np.isfinite(out.bound) else 0.0  # p-median times are >= 0
-    total_w = float(w.sum())
-    return make_result("pmedian", sites, value, min(bound, value), status,
-                       time.perf_counter() - t0,
-                       mean_time_s=value / total_w if total_w > 0 else 0.0)
+    bound = max(out.bound, nearest_bound) if np.isfinite(out.bound) else nearest_bound
+    return finish(sites, status, bound)
 
 
-def _greedy_sites(
-    site_of: np.ndarray,
-    dem_pos: np.ndarray,
-    cost: np.ndarray,
-    w_dem: np.ndarray,
-    n_sites: int,
+def _greedy_k(
+    mat: sp.csr_array,
     k: int,
+    w: np.ndarray,
     fixed: np.ndarray,
     forbidden: np.ndarray,
+    allowed: np.ndarray,
+    deadline: float,
 ) -> np.ndarray:
-    """Greedy p-median: fixed sites, then the site saving the most weighted time, k times.
+    """Greedy layout (``greedy_layout``) padded to exactly ``k`` allowed sites.
 
-    An unreached cell costs more than any stored pair (``10 * max + 1`` weight·s per unit
-    weight), so reach comes first. O(pairs) per pick.
+    Sites saving nothing are added lowest index first (p-median opens exactly k).
     """
-    big = 10.0 * float(cost.max(initial=0.0)) + 1.0
-    current = big * np.maximum(w_dem, 1e-12)
-    allowed = np.ones(n_sites, dtype=bool)
-    allowed[forbidden] = False
-    chosen: list[int] = []
-
-    def take(j: int) -> None:
-        pick = site_of == j
-        np.minimum.at(current, dem_pos[pick], cost[pick])
-        chosen.append(j)
-        allowed[j] = False
-
-    for j in fixed:
-        take(int(j))
-    while len(chosen) < k and allowed.any():
-        saving = np.bincount(site_of, weights=np.maximum(current[dem_pos] - cost, 0.0),
-                             minlength=n_sites)
-        saving[~allowed] = -1.0
-        take(int(np.argmax(saving)))
-    return np.asarray(sorted(chosen), dtype=np.int64)
+    sites = greedy_layout(mat, k, weights=w, fixed=fixed, forbidden=forbidden,
+                          deadline=deadline)
+    if sites.size < k:
+        free = np.flatnonzero(allowed)
+        free = free[~np.isin(free, sites)]
+        sites = np.union1d(sites, free[: k - sites.size])
+    return sites
