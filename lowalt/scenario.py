@@ -898,8 +898,10 @@ class AvailabilityConfig(_Model):
     """The guarantee under load: simulated calls, busy and grounded drones (needs 'area')."""
 
     days: Annotated[int, Field(ge=1, le=3650)] = Field(default=365, description="Days simulated.")
-    seed: Annotated[int, Field(ge=0, le=2**32 - 1)] = Field(
-        default=0, description="Random seed (0 to 4,294,967,295)."
+    seed: Annotated[int, Field(ge=0, le=2**31 - 1)] = Field(
+        default=0,
+        description="Random seed (0 to 2,147,483,647; it also seeds the solvers, as "
+        "optimize.seed does).",
     )
     policy: Literal["nearest_free", "priority_preempt"] = Field(
         default="nearest_free", description="Dispatch policy."
@@ -911,6 +913,7 @@ class AvailabilityConfig(_Model):
     )
     departments: tuple[DepartmentSpec, ...] | None = Field(
         default=None,
+        min_length=1,
         max_length=100,
         description="Departments (null: the 11 modeled defaults; at most 100, names unique).",
     )

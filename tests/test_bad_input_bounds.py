@@ -199,6 +199,10 @@ CASES: dict[str, tuple[Any, ...]] = {
         "network.reported_counts.cargo",
     ),
     "days of a century": ({"availability.days": 36_500}, "availability.days"),
+    # Found by the exploring schema fuzzer: both were tracebacks (CP-SAT's 32-bit seed; an
+    # empty department list reached the demand model).
+    "seed beyond 32 bits": ({"availability.seed": 2**31}, "availability.seed"),
+    "empty department list": ({"availability.departments": []}, "availability.departments"),
     "wait of two days": (
         {"availability.fleet": {"max_wait_s": 172_800}},
         "availability.fleet.max_wait_s",

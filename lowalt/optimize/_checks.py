@@ -25,6 +25,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 __all__ = [
+    "MAX_SEED",
     "check_count",
     "check_k",
     "check_options",
@@ -34,6 +35,9 @@ __all__ = [
     "check_sites",
     "check_weights",
 ]
+
+MAX_SEED = 2**31 - 1
+"""Largest solver seed: CP-SAT takes a signed 32-bit seed."""
 
 
 def _show(value: Any) -> str:
@@ -49,8 +53,10 @@ def _is_int(value: Any) -> bool:
     )
 
 
-def check_count(name: str, value: Any, *, minimum: int = 1, fix: str | None = None) -> int:
-    """Return ``value`` as an ``int`` after checking it is an integer ``>= minimum``.
+def check_count(
+    name: str, value: Any, *, minimum: int = 1, maximum: int | None = None, fix: str | None = None
+) -> int:
+    """Return ``value`` as an ``int`` after checking ``minimum <= value <= maximum``.
 
     Parameters
     ----------
@@ -60,13 +66,16 @@ def check_count(name: str, value: Any, *, minimum: int = 1, fix: str | None = No
         What the caller passed.
     minimum
         Smallest accepted value.
+    maximum
+        Largest accepted value (None: no upper bound).
     fix
         What to pass instead (default: "pass an int such as ``name=minimum``").
 
     Raises
     ------
     ValueError
-        When ``value`` is not an integer (``bool`` and floats included) or is too small.
+        When ``value`` is not an integer (``bool`` and floats included), too small or too
+        large.
     """
     hint = fix or f"pass an int such as {name}={max(minimum, 1)}"
     if not _is_int(value):
@@ -76,6 +85,9 @@ def check_count(name: str, value: Any, *, minimum: int = 1, fix: str | None = No
     out = int(value)
     if out < minimum:
         msg = f"{name} must be at least {minimum}, got {out}; {hint}"
+        raise ValueError(msg)
+    if maximum is not None and out > maximum:
+        msg = f"{name} must be at most {maximum:,}, got {out:,}; {hint}"
         raise ValueError(msg)
     return out
 
@@ -126,7 +138,7 @@ def check_options(time_limit_s: Any, num_workers: Any, seed: Any) -> tuple[float
     """Check the options every solver takes; return ``(time_limit_s, num_workers, seed)``.
 
     ``time_limit_s`` is seconds (finite, > 0), ``num_workers`` an integer >= 1 and
-    ``seed`` an integer >= 0.
+    ``seed`` an integer from 0 to :data:`MAX_SEED` (CP-SAT's seed is a 32-bit int).
     """
     return (
         check_seconds("time_limit_s", time_limit_s),
@@ -136,7 +148,13 @@ def check_options(time_limit_s: Any, num_workers: Any, seed: Any) -> tuple[float
             minimum=1,
             fix="pass the number of threads to use, e.g. num_workers=2",
         ),
-        check_count("seed", seed, minimum=0, fix="pass a non-negative int such as seed=0"),
+        check_count(
+            "seed",
+            seed,
+            minimum=0,
+            maximum=MAX_SEED,
+            fix="pass an int from 0 to 2,147,483,647 such as seed=0",
+        ),
     )
 
 
