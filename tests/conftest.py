@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
+import os
+import random
+import shutil
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import pytest
 import yaml
@@ -12,11 +16,102 @@ from hypothesis import settings
 
 from lowalt.crs import DEFAULT_METRIC_CRS, WGS84, transformer
 
-# Property tests draw the same examples on every run: CI stays deterministic.
-settings.register_profile("lowalt", derandomize=True)
-settings.load_profile("lowalt")
-
 REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+"""The shared OR-Library / Swain 55 data folder CI uses when it exists (``../shared``)."""
+
+# Hypothesis profiles. ``lowalt`` (the default, for local runs): the same examples on every
+# run. ``explore`` (``LOWALT_HYPOTHESIS_PROFILE=explore``, what ``.ci/run`` uses): new examples
+# each run, drawn from the seed ``LOWALT_HYPOTHESIS_SEED`` (a fresh random one when unset). The
+# seed is printed in the pytest header and again after failures, so a run can be replayed. No
+# profile keeps an example database (nothing is written into the repository).
+settings.register_profile("lowalt", derandomize=True, database=None)
+settings.register_profile("explore", derandomize=False, database=None)
+HYPOTHESIS_PROFILE = os.environ.get("LOWALT_HYPOTHESIS_PROFILE", "lowalt")
+settings.load_profile(HYPOTHESIS_PROFILE)
+HYPOTHESIS_SEED: int | None = None
+if HYPOTHESIS_PROFILE == "explore":
+    HYPOTHESIS_SEED = int(os.environ.get("LOWALT_HYPOTHESIS_SEED") or random.randrange(2**32))
+
+
+def _replay_hint() -> str:
+    if HYPOTHESIS_SEED is None:
+        return f"hypothesis profile {HYPOTHESIS_PROFILE!r} (derandomized: same examples every run)"
+    return (
+        f"hypothesis profile 'explore', seed {HYPOTHESIS_SEED}; replay with "
+        f"LOWALT_HYPOTHESIS_PROFILE=explore LOWALT_HYPOTHESIS_SEED={HYPOTHESIS_SEED}"
+    )
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config: pytest.Config) -> None:
+    """Hand the exploring profile's seed to Hypothesis (its ``--hypothesis-seed`` option)."""
+    if HYPOTHESIS_SEED is not None and config.getoption("hypothesis_seed", None) is None:
+        config.option.hypothesis_seed = str(HYPOTHESIS_SEED)
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    """Name the Hypothesis profile and seed at the top of every run."""
+    return "lowalt: " + _replay_hint()
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    """Repeat the seed after a failed run, next to the failures."""
+    if exitstatus != 0:
+        terminalreporter.write_line("lowalt: " + _replay_hint())
+
+
+def under_ci() -> bool:
+    """Whether this run is CI (``CI=true``), where a missing requirement fails, not skips."""
+    return os.environ.get("CI", "").strip().lower() in {"true", "1", "yes"}
+
+
+def skip_or_fail(reason: str) -> NoReturn:
+    """Skip the test locally; under ``CI=true`` fail it: CI must not go green by skipping."""
+    if under_ci():
+        pytest.fail(f"{reason} (CI=true: this test must run, not skip)", pytrace=False)
+    pytest.skip(reason)
+
+
+def find_chromium() -> str | None:
+    """The Chromium executable on ``PATH`` (``chromium`` or ``chromium-browser``), or ``None``."""
+    for name in ("chromium", "chromium-browser"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+def require_chromium() -> str:
+    """Chromium's path for browser tests; skip (fail under ``CI=true``) without it/playwright."""
+    exe = find_chromium()
+    if exe is None:
+        skip_or_fail("needs chromium on PATH (chromium or chromium-browser)")
+    if importlib.util.find_spec("playwright") is None:
+        skip_or_fail("needs the playwright package")
+    return exe
+
+
+def shared_data_file(env: str, name: str) -> Path:
+    """``$env/name``; skip when absent, but fail under ``CI=true`` when ``../shared`` exists.
+
+    CI (``.ci/run``) exports ``env`` pointing into ``../shared`` when that folder holds the data;
+    a run that has the shared folder yet cannot find the file would otherwise go green silently.
+    """
+    root = os.environ.get(env)
+    path = Path(root) / name if root else None
+    if path is None or not path.is_file():
+        reason = f"{name} not found (set {env})"
+        if under_ci() and SHARED.is_dir():
+            pytest.fail(f"{reason}; {SHARED} exists, so CI must use it", pytrace=False)
+        pytest.skip(reason)
+    return path
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    """Path of the Chromium executable (skips locally, fails under ``CI=true``, when absent)."""
+    return require_chromium()
 
 # A metric origin near Optics Valley Square, snapped to the 100 m grid.
 _X0, _Y0 = transformer(WGS84, DEFAULT_METRIC_CRS).transform(114.40, 30.50)

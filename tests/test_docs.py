@@ -19,11 +19,31 @@ def test_readme_key_table_matches_schema() -> None:
     assert block.group(1).strip() == table().strip(), "run: python tools/scenario_keys.py --write"
 
 
-def test_readme_python_examples_run() -> None:
+_EXPECTED = re.compile(r"#\s*->\s?(.*)$")
+
+
+def documented_output(code: str) -> list[str]:
+    """The output a README example documents: each ``# -> text`` comment, in order.
+
+    The comment ends a ``print(...)`` line or stands on the line after it (for long output).
+    """
+    return [m.group(1) for line in code.splitlines() if (m := _EXPECTED.search(line))]
+
+
+def test_documented_output_is_parsed() -> None:
+    code = "print(1)  # -> 1\nprint(2, 3)\n# -> 2 3\nx = 4  # not output\n"
+    assert documented_output(code) == ["1", "2 3"]
+
+
+def test_readme_python_examples_print_what_they_document() -> None:
+    """Every README Python example runs, and prints exactly its ``# ->`` comments, line by line."""
     readme = (REPO / "README.md").read_text()
     blocks = re.findall(r"```python\n(.*?)```", readme, re.S)
-    assert len(blocks) >= 2
+    assert len(blocks) >= 4
     for code in blocks:
+        expected = documented_output(code)
+        prints = [ln for ln in code.splitlines() if ln.startswith("print(")]
+        assert expected and len(expected) == len(prints), f"document each print:\n{code}"
         proc = subprocess.run(
             [sys.executable, "-c", code],
             cwd=REPO,
@@ -33,7 +53,7 @@ def test_readme_python_examples_run() -> None:
             check=False,
         )
         assert proc.returncode == 0, f"{code}\n{proc.stderr}"
-        assert proc.stdout.strip()
+        assert proc.stdout.splitlines() == expected, code
 
 
 def test_readme_quick_start_is_two_commands() -> None:

@@ -253,3 +253,54 @@ def test_without_it_mathtext_crashes() -> None:
     with pytest.raises(ValueError, match=r"undefinedcommand|Unknown symbol|Expected"):
         fig.savefig(io.BytesIO(), format="png", backend="agg")
     plt.close(fig)
+
+
+def test_script_json_is_compact_and_keeps_unicode() -> None:
+    # compact separators and UTF-8 text as is (not \uXXXX): smaller pages, readable source
+    assert script_json({"a": [1, 2.5], "名": "武汉 café"}) == '{"a":[1,2.5],"名":"武汉 café"}'
+
+
+def test_plot_text_is_literal_even_when_the_rc_asks_for_tex() -> None:
+    import matplotlib as mpl
+
+    with mpl.rc_context({"text.usetex": True}):
+        fig, ax = plt.subplots()
+        ax.set_title("$x$")
+        ax.set_xlabel("a_b")
+        texts = [ax.title, ax.xaxis.label]
+        assert all(t.get_usetex() for t in texts)  # the rc setting reached them
+        literal_plot_text(fig)
+        assert [(t.get_usetex(), t.get_parse_math()) for t in texts] == [(False, False)] * 2
+    plt.close(fig)
+
+
+def test_save_plot_writes_closes_and_draws_literally(tmp_path: Path, drawn) -> None:
+    from lowalt._escape import save_plot
+
+    fig, ax = plt.subplots()
+    ax.plot([0, 1], [0, 1], label="$\\undefinedcommand{$")
+    ax.legend()
+    ax.set_title("武汉 costs $5")  # CJK glyphs missing from DejaVu: no warning escapes
+    before = fig.subplotpars.left
+    other = plt.figure()  # now the current figure: save_plot must close fig, not this one
+    path = tmp_path / "plot.png"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert save_plot(fig, path) == path
+    png = path.read_bytes()
+    assert png.startswith(b"\x89PNG") and b"Software" not in png
+    assert not plt.fignum_exists(fig.number)  # closed
+    assert plt.fignum_exists(other.number)
+    plt.close(other)
+    assert fig.subplotpars.left != before  # laid out (tight_layout)
+    assert ("武汉 costs $5", False) in drawn
+    assert ("$\\undefinedcommand{$", False) in drawn
+
+
+def test_save_plot_silences_only_missing_glyphs(tmp_path: Path) -> None:
+    from lowalt._escape import save_plot
+
+    fig, ax = plt.subplots(figsize=(1, 1))
+    ax.set_ylabel("y", fontsize=200)  # decorations too large for the figure
+    with pytest.warns(UserWarning, match="Tight layout not applied"):
+        save_plot(fig, tmp_path / "cramped.png")

@@ -3,9 +3,10 @@
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
-from lowalt.errors import ScenarioError
+from lowalt.errors import GeodataError, ScenarioError
 from lowalt.pipeline import analyse, prepare
 from lowalt.scenario import load_scenario
 
@@ -56,11 +57,35 @@ def test_demand_weights(tiny_world, tmp_path: Path) -> None:
     assert 0 < st.reached_share < 1
 
 
+def test_demand_weights_change_the_answer(tiny_world, tmp_path: Path) -> None:
+    """Weight 1000 on the unreached north-east corner: the weighted share drops from 0.66 to 0.13.
+
+    Worked by hand: 441 cells on a 100 m grid (centres -1000..1000 m), calm air, 30 s overhead
+    plus 10 m/s cruise, so a cell is reached within 125 s iff it lies within 950 m of the dock.
+    The corner square (x, y > 550 m) holds 25 cells, 3 of them reached. A weights file that is
+    read but not applied would leave the weighted share equal to the plain one.
+    """
+    write_fc(tmp_path / "w.geojson", [square_feature(550, 550, 1050, 1050, weight=1000)])
+    s = load_scenario(tiny_world({"demand.weights_file": "w.geojson", "guarantee.target_s": 125}))
+    st = analyse(prepare(s)).calm_stats
+    xs = np.arange(-1000.0, 1001.0, 100.0)
+    x, y = np.meshgrid(xs, xs)
+    reached = 30.0 + np.hypot(x, y) / 10.0 <= 125.0
+    weight = np.where((x > 550) & (y > 550), 1000.0, 1.0)
+    assert st.cells == 441 and st.reached_cells == reached.sum() == 293
+    assert st.reached_share == pytest.approx(293 / 441)
+    expected = (weight * reached).sum() / weight.sum()  # (290 + 3 * 1000) / (416 + 25_000)
+    assert expected == pytest.approx(3290 / 25_416)
+    assert st.weighted_share == pytest.approx(expected, rel=1e-9)
+    assert st.reached_share - st.weighted_share > 0.5
+
+
 def test_weights_need_a_weight_column(tiny_world, tmp_path: Path) -> None:
     write_fc(tmp_path / "w.geojson", [square_feature(-1050, -1050, -50, 1050, w=9)])
     s = load_scenario(tiny_world({"demand.weights_file": "w.geojson"}))
-    with pytest.raises(Exception, match="weight"):
+    with pytest.raises(GeodataError, match=r"lacks the column\(s\) weight") as info:
         prepare(s)
+    assert info.value.key_path == "demand.weights_file"
 
 
 def test_inline_no_fly_zone_forces_detour(tiny_world) -> None:

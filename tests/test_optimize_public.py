@@ -1,12 +1,12 @@
 """Optional checks on public instances with published optima.
 
 Set ``LOWALT_ORLIB_DIR`` (OR-Library ``pmed*.txt``) and ``LOWALT_SWAIN55_DIR``
-(``swain55.csv``); each test is skipped when its file is absent.
+(``swain55.csv``); each test is skipped when its file is absent, but fails under ``CI=true``
+when the shared data folder ``../shared`` exists (``.ci/run`` exports both from there).
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import numpy as np
@@ -14,6 +14,7 @@ import pytest
 from scipy.sparse.csgraph import csgraph_from_dense, shortest_path
 
 from lowalt.optimize import SolveStatus, solve_lscp, solve_mclp, solve_pcenter, solve_pmedian
+from tests.conftest import shared_data_file
 
 # inst: (p, p-median optimum, p-center optimum), from the OR-Library README.
 PMED = {
@@ -44,11 +45,7 @@ def orlib_distances(path: Path) -> tuple[np.ndarray, int]:
 
 
 def orlib_file(name: str) -> Path:
-    root = os.environ.get("LOWALT_ORLIB_DIR")
-    path = Path(root) / f"{name}.txt" if root else None
-    if path is None or not path.is_file():
-        pytest.skip(f"{name}.txt not found (set LOWALT_ORLIB_DIR)")
-    return path
+    return shared_data_file("LOWALT_ORLIB_DIR", f"{name}.txt")
 
 
 @pytest.mark.parametrize("name", sorted(PMED))
@@ -72,10 +69,7 @@ def test_orlib_pmedian(name: str) -> None:
 
 
 def swain() -> tuple[np.ndarray, np.ndarray]:
-    root = os.environ.get("LOWALT_SWAIN55_DIR")
-    path = Path(root) / "swain55.csv" if root else None
-    if path is None or not path.is_file():
-        pytest.skip("swain55.csv not found (set LOWALT_SWAIN55_DIR)")
+    path = shared_data_file("LOWALT_SWAIN55_DIR", "swain55.csv")
     data = np.genfromtxt(path, delimiter=",", names=True)
     xy = np.column_stack([data["x"], data["y"]])
     d = np.linalg.norm(xy[:, None, :] - xy[None, :, :], axis=2)

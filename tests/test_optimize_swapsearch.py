@@ -47,9 +47,30 @@ def test_swap_search_reaches_brute_force_optimum_on_tiny_models(seed: int) -> No
                for c in itertools.combinations(range(9), k))
     start, _ = greedy_max_cover(cov, w, k)
     sites, value = improve_max_cover(cov, w, start, deadline=far())
-    # A heuristic: it need not be optimal, but it must never claim more than the optimum.
-    assert value <= best + 1e-9
+    # A heuristic in general, but on these tiny models it finds the optimum (checked by brute
+    # force; over seeds 0-199 it misses it on 9, see the next test).
+    assert value == pytest.approx(best)
     assert value == pytest.approx(covered_weight(cov, w, sites))
+
+
+def test_swap_search_rarely_misses_the_optimum_and_never_claims_more() -> None:
+    """200 tiny models: the value is the layout's true coverage, never above the brute-force
+    optimum, and equal to it on at least 185 (measured: 191; misses: seeds 71, 83, 91, 108,
+    113, 125, 129, 134, 166, where the tabu walk stops 1-13 below the optimum)."""
+    hits = 0
+    for seed in range(200):
+        rng = np.random.default_rng(seed)
+        dense = rng.random((25, 9)) < 0.25
+        cov = sp.csr_array(dense)
+        w = rng.integers(1, 20, 25).astype(float)
+        best = max(float(w[dense[:, list(c)].any(axis=1)].sum())
+                   for c in itertools.combinations(range(9), 3))
+        start, covered = greedy_max_cover(cov, w, 3)
+        sites, value = improve_max_cover(cov, w, start, deadline=far())
+        assert value == pytest.approx(covered_weight(cov, w, sites))
+        assert float(w[covered].sum()) - 1e-9 <= value <= best + 1e-9
+        hits += value == pytest.approx(best)
+    assert hits >= 185
 
 
 def test_swap_search_respects_allowed_sites_and_is_deterministic() -> None:

@@ -68,7 +68,8 @@ def test_no_headway_cell_reported_unreachable() -> None:
     f = compute_reach(cells, np.array([[0.0, 0.0]]), AC, Wind(12.0, from_deg=90.0), target_s=300.0)
     assert math.isinf(f.time_s[0])
     assert f.dock[0] == -1
-    assert math.isfinite(f.time_s[1])
+    assert f.time_s[1] == pytest.approx(30.0 + 1000.0 / (10.0 + 12.0))  # 12 m/s tailwind
+    assert f.dock[1] == 0
 
 
 def test_a_farther_downwind_dock_can_win() -> None:
@@ -90,7 +91,7 @@ def test_unservable_cells_are_infinite() -> None:
         target_s=300.0,
         unservable=np.array([False, True]),
     )
-    assert math.isfinite(f.time_s[0]) and math.isinf(f.time_s[1])
+    assert f.time_s[0] == pytest.approx(30.0 + 100.0 / 10.0) and math.isinf(f.time_s[1])
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
