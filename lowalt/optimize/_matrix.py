@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 import numpy as np
 import scipy.sparse as sp
 from numpy.typing import ArrayLike, NDArray
 
-from lowalt.optimize._checks import check_sites, check_weights
-
-__all__ = ["TimeMatrix", "as_site_set", "as_time_matrix", "as_weights", "column_min"]
+__all__ = ["TimeMatrix", "as_time_matrix", "column_min"]
 
 TimeMatrix = NDArray[np.floating] | sp.csr_array | sp.csr_matrix | sp.sparray | sp.spmatrix
 
@@ -116,16 +112,6 @@ def as_time_matrix(times: TimeMatrix | ArrayLike) -> sp.csr_array:
     indptr = np.zeros(n_rows + 1, dtype=idx)
     np.cumsum(mask.sum(axis=1), out=indptr[1:])
     return sp.csr_array((data, indices, indptr), shape=dense.shape)
-
-
-def as_weights(weights: ArrayLike | None, n_demand: int) -> NDArray[np.float64]:
-    """Return demand weights as a float64 array (default: ones); see ``check_weights``."""
-    return check_weights(weights, n_demand)
-
-
-def as_site_set(sites: Iterable[int] | None, n_sites: int, name: str) -> NDArray[np.int64]:
-    """Validate a list of site indices and return it sorted and unique (``check_sites``)."""
-    return check_sites(sites, n_sites, name)
 
 
 def column_min(mat: sp.csr_array, rows: NDArray[np.bool_] | None = None

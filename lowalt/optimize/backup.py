@@ -47,10 +47,11 @@ from lowalt.optimize._checks import (
     check_options,
     check_seconds,
     check_site_sets,
+    check_weights,
 )
 from lowalt.optimize._common import raise_unreachable
 from lowalt.optimize._coverage import coverage_rows, dedupe_rows
-from lowalt.optimize._matrix import TimeMatrix, as_time_matrix, as_weights
+from lowalt.optimize._matrix import TimeMatrix, as_time_matrix
 from lowalt.optimize._mip import solve_mip
 from lowalt.optimize._multicover import cover_counts, greedy_multicover, lazy_multicover
 from lowalt.optimize.greedy import greedy_max_cover, max_cover_upper_bound
@@ -106,7 +107,7 @@ def solve_backup(
     deadline = t0 + time_limit_s
     mat = as_time_matrix(times)
     n_sites, n_demand = mat.shape
-    w = as_weights(weights, n_demand)
+    w = check_weights(weights, n_demand)
     fixed, forbidden = check_site_sets(fixed_sites, forbidden_sites, n_sites)
     if k is not None:
         k = check_k(k, fixed.size)

@@ -60,13 +60,14 @@ from lowalt.optimize._checks import (
     check_options,
     check_seconds,
     check_site_sets,
+    check_weights,
 )
 from lowalt.optimize._common import rows_covered_by
 from lowalt.optimize._coverage import coverage_rows, dedupe_rows, dominated_columns
 from lowalt.optimize._lazy import LOCAL_SEARCH_MIN_NNZ
 from lowalt.optimize._localsearch import CoverSearch
 from lowalt.optimize._lpbound import CoverLP, cover_lp
-from lowalt.optimize._matrix import TimeMatrix, as_time_matrix, as_weights
+from lowalt.optimize._matrix import TimeMatrix, as_time_matrix
 from lowalt.optimize._mip import solve_mip
 from lowalt.optimize._swapsearch import improve_max_cover
 from lowalt.optimize.greedy import greedy_cover, greedy_max_cover, max_cover_upper_bound
@@ -152,7 +153,7 @@ def solve_mclp(
     k = check_count("k", k, fix="pass the number of sites as an int, e.g. k=10")
     mat = as_time_matrix(times)
     n_sites, n_demand = mat.shape
-    w = as_weights(weights, n_demand)
+    w = check_weights(weights, n_demand)
     fixed, forbidden = check_site_sets(fixed_sites, forbidden_sites, n_sites)
     k = check_k(k, fixed.size)
     cov = coverage_rows(mat, target_s, forbidden)

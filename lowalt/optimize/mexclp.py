@@ -46,9 +46,10 @@ from lowalt.optimize._checks import (
     check_probability,
     check_seconds,
     check_site_sets,
+    check_weights,
 )
 from lowalt.optimize._coverage import coverage_rows, dedupe_rows
-from lowalt.optimize._matrix import TimeMatrix, as_time_matrix, as_weights
+from lowalt.optimize._matrix import TimeMatrix, as_time_matrix
 from lowalt.optimize._mip import MipOutcome, solve_mip
 from lowalt.optimize.result import PlacementResult, SolveStatus, make_result
 
@@ -119,7 +120,7 @@ def solve_mexclp(
                                 fix="pass the most docks to use as an int, or max_sites=None")
     mat = as_time_matrix(times)
     n_sites, n_demand = mat.shape
-    w = as_weights(weights, n_demand)
+    w = check_weights(weights, n_demand)
     fixed, forbidden = check_site_sets(fixed_sites, forbidden_sites, n_sites)
     cap = _capacities(capacity, n_sites).astype(np.float64)
     if max_sites is not None and max_sites < fixed.size:

@@ -75,13 +75,14 @@ from lowalt.optimize._checks import (
     check_k,
     check_options,
     check_site_sets,
+    check_weights,
 )
 from lowalt.optimize._common import raise_unreachable, rows_covered_by
 from lowalt.optimize._coverage import coverage_rows, dedupe_rows, keep_entries
 from lowalt.optimize._lazy import lazy_min_cover
 from lowalt.optimize._localsearch import improve_cover
 from lowalt.optimize._lpbound import cover_lp
-from lowalt.optimize._matrix import TimeMatrix, as_time_matrix, as_weights, column_min
+from lowalt.optimize._matrix import TimeMatrix, as_time_matrix, column_min
 from lowalt.optimize._pcsearch import dense_times, improve_center
 from lowalt.optimize.greedy import greedy_cover, greedy_layout
 from lowalt.optimize.result import PlacementResult, SolveStatus, make_result
@@ -254,7 +255,7 @@ def solve_pcenter(
     deadline = t0 + time_limit_s
     mat = as_time_matrix(times)
     n_sites, n_demand = mat.shape
-    w = as_weights(weights, n_demand)
+    w = check_weights(weights, n_demand)
     fixed, forbidden = check_site_sets(fixed_sites, forbidden_sites, n_sites)
     k = check_k(k, fixed.size)
     allowed = np.setdiff1d(np.arange(n_sites), forbidden)

@@ -38,9 +38,10 @@ from lowalt.optimize._checks import (
     check_k,
     check_options,
     check_site_sets,
+    check_weights,
 )
 from lowalt.optimize._common import raise_unreachable
-from lowalt.optimize._matrix import TimeMatrix, as_time_matrix, as_weights, column_min
+from lowalt.optimize._matrix import TimeMatrix, as_time_matrix, column_min
 from lowalt.optimize._mip import solve_mip
 from lowalt.optimize.greedy import greedy_layout
 from lowalt.optimize.result import PlacementResult, SolveStatus, make_result
@@ -89,7 +90,7 @@ def solve_pmedian(
     k = check_count("k", k, fix="pass the number of sites as an int, e.g. k=10")
     mat = as_time_matrix(times)
     n_sites, n_demand = mat.shape
-    w = as_weights(weights, n_demand)
+    w = check_weights(weights, n_demand)
     fixed, forbidden = check_site_sets(fixed_sites, forbidden_sites, n_sites)
     k = check_k(k, fixed.size)
     if k > n_sites - forbidden.size:
