@@ -244,6 +244,8 @@ def pairwise_conflicts(
     tuple of Conflict
         ``a < b`` by position in ``routes``; ``vertical_overlap_m`` > 0 overlap, <= 0 gap.
     """
+    if len(routes) < 2:  # no pair (STRtree cannot query an empty list)
+        return ()
     polys = [r.corridor_xy for r in routes]
     tree = STRtree(polys)
     left, right = tree.query(polys, predicate="intersects")

@@ -155,3 +155,12 @@ def test_planned_route_joins_the_network() -> None:
     nr = NetworkRoute.from_route(r, id="wushang", type="cargo")
     assert (nr.lower_m, nr.upper_m) == (285.0, 315.0)
     assert nr.length_m == pytest.approx(r.length_m)
+
+
+def test_no_routes_in_the_layered_band_is_no_conflict() -> None:
+    """A band above every route leaves nothing to layer: no pairs, not a shapely TypeError
+    on an empty STRtree query (found by an exploring run of the schema property tests)."""
+    from lowalt.network import pairwise_conflicts
+
+    assert pairwise_conflicts([]) == ()
+    assert pairwise_conflicts([], ignore_altitude=True) == ()
