@@ -17,10 +17,10 @@ from pathlib import Path
 
 import numpy as np
 
-from lowalt.aircraft import Wind
-from lowalt.pipeline import prepare
-from lowalt.reach import candidate_pairs, compute_reach, pair_times_s
-from lowalt.scenario import load_scenario
+from lowalt.flight.aircraft import Wind
+from lowalt.flight.reach import candidate_pairs, compute_reach, pair_times_s
+from lowalt.scenario.schema import load_scenario
+from lowalt.studies.reach import prepare
 
 REPO = Path(__file__).resolve().parent.parent
 

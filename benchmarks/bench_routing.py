@@ -32,11 +32,11 @@ import numpy as np
 from shapely.affinity import translate
 from shapely.geometry import Polygon
 
-from lowalt.aircraft import Wind, leg_time_s
-from lowalt.airspace import Zone
-from lowalt.crs import DEFAULT_METRIC_CRS, WGS84, transformer
-from lowalt.routing import plan_route
-from lowalt.visibility import ObstacleSet, shortest_path
+from lowalt.flight.aircraft import Wind, leg_time_s
+from lowalt.flight.routing import plan_route
+from lowalt.flight.visibility import ObstacleSet, shortest_path
+from lowalt.geo.airspace import Zone
+from lowalt.geo.crs import DEFAULT_METRIC_CRS, WGS84, transformer
 
 SIDE_M = 50_000.0
 SEED = 2024
@@ -212,8 +212,8 @@ def main() -> None:
                 f"({verdict}). pyvisgraph build + query = {ratio:,.0f} x lowalt cold."
             )
 
-    from lowalt.scenario import load_scenario
-    from lowalt.study_network import run_network
+    from lowalt.scenario.schema import load_scenario
+    from lowalt.studies.network import run_network
 
     path = ROOT / "scenarios" / "pilot_routes.yaml"
     if not path.exists():

@@ -19,12 +19,12 @@ from pathlib import Path
 
 import numpy as np
 
-from lowalt.demand_model import default_model, generate_calls
-from lowalt.pipeline import prepare
-from lowalt.queueing import compare, hypercube, offered_load_from_calls
-from lowalt.scenario import load_scenario
-from lowalt.sim_fleet import FleetParams, wind_series
-from lowalt.simulate import response_table, simulate
+from lowalt.scenario.schema import load_scenario
+from lowalt.sim.demand import default_model, generate_calls
+from lowalt.sim.fleet import FleetParams, wind_series
+from lowalt.sim.queueing import compare, hypercube, offered_load_from_calls
+from lowalt.sim.simulate import response_table, simulate
+from lowalt.studies.reach import prepare
 
 REPO = Path(__file__).resolve().parent.parent
 TARGET_S = 20.0

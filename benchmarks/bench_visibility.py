@@ -1,4 +1,4 @@
-"""Timings for lowalt.visibility (run by hand: ``python benchmarks/bench_visibility.py``).
+"""Timings for lowalt.flight.visibility (run by hand: ``python benchmarks/bench_visibility.py``).
 
 One source, 50,000 targets in a 10 x 10 km square, 5 star-shaped obstacles of
 10-40 vertices each. Also compares the numpy crossing test with a shapely 2
@@ -15,7 +15,7 @@ import numpy as np
 import shapely
 from shapely.geometry import Polygon
 
-from lowalt.visibility import ObstacleSet, cost_field, shortest_path
+from lowalt.flight.visibility import ObstacleSet, cost_field, shortest_path
 
 N_TARGETS = 50_000
 SIDE_M = 10_000.0

@@ -1,12 +1,14 @@
 """lowalt: a planner for low-altitude drone and eVTOL operations.
 
-Modules follow the data flow scenario -> geodata/airspace -> aircraft ->
-routing/reach -> optimize -> report/maps; import the one you need, e.g.
-``from lowalt import aircraft, reach``.
+Subpackages follow the data flow scenario -> geo -> flight -> optimize / sim / network ->
+studies -> outputs (see ``docs/design.md``); import the one you need, e.g.
+``from lowalt.flight import aircraft, reach``. ``lowalt.routing``, ``lowalt.reach``,
+``lowalt.placement_gdf`` and ``lowalt.optimize`` are the stable public entry points.
 """
 
 from importlib.metadata import PackageNotFoundError, version
 
+from lowalt import _compat
 from lowalt.errors import (
     AirspaceError,
     GeodataError,
@@ -15,6 +17,8 @@ from lowalt.errors import (
     NoRouteError,
     ScenarioError,
 )
+
+_compat.install()
 
 try:
     __version__ = version("lowalt")

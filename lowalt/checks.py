@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from lowalt.basemaps import check_basemap
 from lowalt.errors import ScenarioError
-from lowalt.pipeline import World, prepare
-from lowalt.scenario import Scenario
+from lowalt.outputs.basemaps import check_basemap
+from lowalt.scenario.schema import Scenario
+from lowalt.studies.reach import World, prepare
 
 __all__ = ["CheckedInputs", "check_inputs"]
 
@@ -30,9 +30,9 @@ class CheckedInputs:
     world
         The prepared reach-check world (``None`` without an ``area`` section).
     corridor
-        :class:`lowalt.study_corridor.CorridorInputs` (``None`` without ``corridor``).
+        :class:`lowalt.studies.corridor.CorridorInputs` (``None`` without ``corridor``).
     network
-        :class:`lowalt.study_network.NetworkInputs` (``None`` without ``network``).
+        :class:`lowalt.studies.network.NetworkInputs` (``None`` without ``network``).
     summary
         One short line per part, for ``lowalt validate``.
     """
@@ -72,12 +72,12 @@ def check_inputs(s: Scenario) -> CheckedInputs:
         world = prepare(s)
         parts.append(f"{world.grid.n} cells, {world.docks.n} docks")
         if s.optimize is not None:
-            from lowalt.study_placement import check_placement
+            from lowalt.studies.placement import check_placement
 
             n_sites, n_demand = check_placement(world)
             parts.append(f"placement: {n_sites} candidate sites x {n_demand} demand points")
         if s.availability is not None:
-            from lowalt.study_availability import (
+            from lowalt.studies.availability import (
                 build_demand_model,
                 build_fleet,
                 check_availability_size,
@@ -93,13 +93,13 @@ def check_inputs(s: Scenario) -> CheckedInputs:
             )
     corridor = None
     if s.corridor is not None:
-        from lowalt.study_corridor import corridor_inputs
+        from lowalt.studies.corridor import corridor_inputs
 
         corridor = corridor_inputs(s)
         parts.append(f"corridor for {len(corridor.profiles)} aircraft")
     network = None
     if s.network is not None:
-        from lowalt.study_network import network_inputs
+        from lowalt.studies.network import network_inputs
 
         network = network_inputs(s)
         parts.append(f"route network of {len(network.routes)} routes")

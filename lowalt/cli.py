@@ -55,7 +55,7 @@ def _parser() -> argparse.ArgumentParser:
     _run_args(run)
     val = sub.add_parser("validate", help="check a scenario and its input files without running")
     val.add_argument("scenario", type=Path)
-    from lowalt.report_schema import REPORT_KINDS
+    from lowalt.outputs.report_schema import REPORT_KINDS
 
     schema = sub.add_parser(
         "schema", help="print the scenario JSON Schema (for editor autocompletion)"
@@ -125,12 +125,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "schema":
             if args.report is not None:
-                from lowalt.report_schema import report_schema
+                from lowalt.outputs.report_schema import report_schema
 
                 doc = report_schema(args.report)
                 print(json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False))
                 return EXIT_OK
-            from lowalt.scenario import Scenario
+            from lowalt.scenario.schema import Scenario
 
             print(json.dumps(Scenario.model_json_schema(), indent=2))
             return EXIT_OK
@@ -154,7 +154,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _validate(path: Path) -> int:
     from lowalt.checks import check_inputs
-    from lowalt.scenario import load_scenario
+    from lowalt.scenario.schema import load_scenario
 
     checked = check_inputs(load_scenario(path))
     print(f"{path}: valid ({'; '.join(checked.summary)})")
@@ -162,9 +162,9 @@ def _validate(path: Path) -> int:
 
 
 def _run(path: Path, out: Path, strict: bool) -> int:
-    from lowalt._atomic import write_atomically
     from lowalt.checks import check_inputs
-    from lowalt.scenario import load_scenario
+    from lowalt.outputs._atomic import write_atomically
+    from lowalt.scenario.schema import load_scenario
 
     t0 = time.perf_counter()
     scenario = load_scenario(path)
@@ -176,9 +176,9 @@ def _run(path: Path, out: Path, strict: bool) -> int:
     holds = True
     # Compute every study first: any error leaves the output folder untouched.
     if checked.world is not None:
-        from lowalt.outputs import write_reach_files
-        from lowalt.pipeline import analyse
-        from lowalt.report import verdict_text
+        from lowalt.outputs.reach import write_reach_files
+        from lowalt.outputs.reach_report import verdict_text
+        from lowalt.studies.reach import analyse
 
         result = analyse(checked.world)
         lines.append(verdict_text(result.calm_stats))
@@ -189,16 +189,16 @@ def _run(path: Path, out: Path, strict: bool) -> int:
         )
         writers.append(lambda tmp: write_reach_files(result, tmp, stem))
         if scenario.optimize is not None:
-            from lowalt.placement_outputs import write_placement_files
-            from lowalt.study_placement import run_placement
+            from lowalt.outputs.placement import write_placement_files
+            from lowalt.studies.placement import run_placement
 
             placement = run_placement(result.world)
             lines.extend(_placement_lines(placement))
             writers.append(lambda tmp: write_placement_files(placement, result, tmp, stem))
         if scenario.availability is not None:
-            from lowalt.availability_outputs import write_availability_files
-            from lowalt.availability_report import verdict_lines
-            from lowalt.study_availability import run_availability
+            from lowalt.outputs.availability import write_availability_files
+            from lowalt.outputs.availability_report import verdict_lines
+            from lowalt.studies.availability import run_availability
 
             worst = (
                 result.wind_fields[result.worst_wind].wind.from_deg
@@ -209,16 +209,16 @@ def _run(path: Path, out: Path, strict: bool) -> int:
             lines.extend(verdict_lines(availability))
             writers.append(lambda tmp: write_availability_files(availability, result, tmp, stem))
     if checked.corridor is not None:
-        from lowalt.route_outputs import write_corridor_files
-        from lowalt.study_corridor import CorridorInputs, run_corridor
+        from lowalt.outputs.routes import write_corridor_files
+        from lowalt.studies.corridor import CorridorInputs, run_corridor
 
         assert isinstance(checked.corridor, CorridorInputs)
         corridor = run_corridor(scenario, checked.corridor)
         lines.extend(_corridor_lines(corridor))
         writers.append(lambda tmp: write_corridor_files(corridor, tmp, stem))
     if checked.network is not None:
-        from lowalt.route_outputs import write_network_files
-        from lowalt.study_network import NetworkInputs, run_network
+        from lowalt.outputs.routes import write_network_files
+        from lowalt.studies.network import NetworkInputs, run_network
 
         assert isinstance(checked.network, NetworkInputs)
         network = run_network(scenario, checked.network)
@@ -255,7 +255,7 @@ def _run(path: Path, out: Path, strict: bool) -> int:
 
 
 def _placement_lines(study: object) -> list[str]:
-    from lowalt.study_placement import PlacementStudy
+    from lowalt.studies.placement import PlacementStudy
 
     assert isinstance(study, PlacementStudy)
     out = []
@@ -275,7 +275,7 @@ def _placement_lines(study: object) -> list[str]:
 
 
 def _corridor_lines(res: object) -> list[str]:
-    from lowalt.study_corridor import CorridorResult
+    from lowalt.studies.corridor import CorridorResult
 
     assert isinstance(res, CorridorResult)
     c = res.scenario.corridor
@@ -300,7 +300,7 @@ def _corridor_lines(res: object) -> list[str]:
 
 
 def _network_lines(res: object) -> list[str]:
-    from lowalt.study_network import NetworkResult
+    from lowalt.studies.network import NetworkResult
 
     assert isinstance(res, NetworkResult)
     a = res.assignment

@@ -14,7 +14,7 @@ import pytest
 import yaml
 from hypothesis import settings
 
-from lowalt.crs import DEFAULT_METRIC_CRS, WGS84, transformer
+from lowalt.geo.crs import DEFAULT_METRIC_CRS, WGS84, transformer
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"

@@ -3,7 +3,7 @@ import math
 import numpy as np
 import pytest
 
-from lowalt.aircraft import Aircraft, Wind, leg_time_s
+from lowalt.flight.aircraft import Aircraft, Wind, leg_time_s
 
 
 def drone(**kw: float) -> Aircraft:
@@ -178,7 +178,7 @@ def test_bad_launch_delay_is_refused(delay: float) -> None:
 
 
 def test_from_config_copies_every_field_and_max_ground_speed() -> None:
-    from lowalt.scenario import AircraftConfig
+    from lowalt.scenario.schema import AircraftConfig
 
     cfg = AircraftConfig(name="x1", cruise_speed_mps=12, climb_rate_mps=4, descent_rate_mps=2,
                          launch_delay_s=7, cruise_altitude_m=80)

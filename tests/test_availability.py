@@ -12,7 +12,8 @@ import yaml
 from scipy import sparse
 
 from lowalt.cli import main
-from lowalt.demand_model import (
+from lowalt.scenario.schema import DepartmentSpec, load_scenario
+from lowalt.sim.demand import (
     CALIBRATED_FLIGHTS_PER_DAY,
     DEFAULT_DEPARTMENTS,
     PROFILES,
@@ -20,10 +21,9 @@ from lowalt.demand_model import (
     default_model,
     expected_cell_rates,
 )
-from lowalt.queueing import offered_load
-from lowalt.scenario import DepartmentSpec, load_scenario
-from lowalt.sim_fleet import FleetParams, ResponseTable
-from lowalt.study_availability import (
+from lowalt.sim.fleet import FleetParams, ResponseTable
+from lowalt.sim.queueing import offered_load
+from lowalt.studies.availability import (
     build_demand_model,
     build_fleet,
     drones_for_share,

@@ -552,8 +552,8 @@ def test_unreadable_scenario(tmp_path: Path, capsys) -> None:
 def test_override_model_has_exactly_the_profile_fields() -> None:
     import dataclasses
 
-    from lowalt.profiles import AircraftProfile
-    from lowalt.scenario import PROFILE_BOUNDS, AircraftOverride
+    from lowalt.flight.profiles import AircraftProfile
+    from lowalt.scenario.schema import PROFILE_BOUNDS, AircraftOverride
 
     fields = {f.name for f in dataclasses.fields(AircraftProfile)} - {"field_sources"}
     assert set(AircraftOverride.model_fields) - {"base"} == fields
@@ -564,8 +564,8 @@ def test_override_model_has_exactly_the_profile_fields() -> None:
 
 
 def test_typed_override_resolves_like_the_mapping() -> None:
-    from lowalt.profiles import PROFILES, resolve_profile
-    from lowalt.scenario import AircraftOverride
+    from lowalt.flight.profiles import PROFILES, resolve_profile
+    from lowalt.scenario.schema import AircraftOverride
 
     spec = {"base": "sf_ark40", "cruise_speed_mps": 10.0, "id": "slow_ark"}
     typed = resolve_profile(AircraftOverride.model_validate(spec))
@@ -575,7 +575,7 @@ def test_typed_override_resolves_like_the_mapping() -> None:
 
 
 def test_schema_publishes_maxima() -> None:
-    from lowalt.scenario import Scenario
+    from lowalt.scenario.schema import Scenario
 
     defs = Scenario.model_json_schema()["$defs"]
     assert defs["AircraftConfig"]["properties"]["cruise_speed_mps"]["maximum"] == 350

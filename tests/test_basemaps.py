@@ -1,4 +1,4 @@
-"""Tests for lowalt.basemaps: GCJ-02 offsets, the registry, and the shift wired into the maps."""
+"""Tests for lowalt.outputs.basemaps: GCJ-02 offsets, the registry, the shift in the maps."""
 
 from __future__ import annotations
 
@@ -16,8 +16,9 @@ import pytest
 from pyproj import Geod
 from shapely.geometry import Point, box
 
-from lowalt._offline_assets import VectorLayer
-from lowalt.basemaps import (
+from lowalt.geo.crs import transformer
+from lowalt.outputs._offline_assets import VectorLayer
+from lowalt.outputs.basemaps import (
     BASEMAPS,
     KEY_ENV,
     add_basemap,
@@ -31,8 +32,7 @@ from lowalt.basemaps import (
     shift_image_bounds,
     wgs84_to_gcj02,
 )
-from lowalt.crs import transformer
-from lowalt.webmap import build_map
+from lowalt.outputs.webmap import build_map
 from tests.test_webmap import METRIC, UNREACHED_IJ, _cell, _layers
 
 REPO = Path(__file__).resolve().parents[1]
@@ -183,7 +183,7 @@ def test_image_bounds_centre_offset_error() -> None:
     assert (n2 - s2, e2 - w2) == pytest.approx((n - s, e - w), abs=1e-12)  # same size
     cx, cy = wgs84_to_gcj02((w + e) / 2, (s + n) / 2)
     assert ((w2 + e2) / 2, (s2 + n2) / 2) == pytest.approx((float(cx), float(cy)), abs=1e-12)
-    # Measured (documented in lowalt.basemaps): a 30 km square over Wuhan is off by up to
+    # Measured (documented in lowalt.outputs.basemaps): a 30 km square over Wuhan is off by up to
     # ~59 m at its edges with one centre offset (the formula's 1/3-degree sine terms), which
     # is why webmap warps its rasters per pixel instead.
     err = image_shift_error_m(bounds)
@@ -235,9 +235,9 @@ def test_build_map_shifts_every_overlay_on_amap() -> None:
 
 
 def test_routemap_shifts_on_amap() -> None:
-    from lowalt.routemap import corridor_map
-    from lowalt.scenario import load_scenario
-    from lowalt.study_corridor import run_corridor
+    from lowalt.outputs.routemap import corridor_map
+    from lowalt.scenario.schema import load_scenario
+    from lowalt.studies.corridor import run_corridor
 
     res = run_corridor(load_scenario(REPO / "scenarios" / "hankou_north_huahu_corridor.yaml"))
 

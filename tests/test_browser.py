@@ -26,10 +26,10 @@ import numpy as np
 import pytest
 import yaml
 
-from lowalt._offline_assets import png_data_uri
-from lowalt.basemaps import wgs84_to_gcj02
 from lowalt.cli import main
-from lowalt.webmap import build_map, save_map
+from lowalt.outputs._offline_assets import png_data_uri
+from lowalt.outputs.basemaps import wgs84_to_gcj02
+from lowalt.outputs.webmap import build_map, save_map
 from tests.conftest import metric_to_lonlat, require_chromium, square_feature, write_fc
 from tests.test_webmap import _layers
 

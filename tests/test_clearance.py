@@ -1,4 +1,4 @@
-"""Tests for lowalt.clearance (airport clearance core zones)."""
+"""Tests for lowalt.geo.clearance (airport clearance core zones)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ import pytest
 from pyproj import Geod
 from shapely.geometry import Polygon
 
-from lowalt.clearance import Runway, clearance_zone, runway_rectangle
-from lowalt.crs import DEFAULT_METRIC_CRS, WGS84, transformer
 from lowalt.errors import AirspaceError
+from lowalt.geo.clearance import Runway, clearance_zone, runway_rectangle
+from lowalt.geo.crs import DEFAULT_METRIC_CRS, WGS84, transformer
 
 GEOD = Geod(ellps="WGS84")
 

@@ -6,10 +6,10 @@ import pytest
 import yaml
 from shapely.geometry import box
 
-from lowalt.airspace import Airspace, Zone, load_airspace
-from lowalt.ed269 import zones_from_ed269, zones_to_ed269
 from lowalt.errors import AirspaceError
-from lowalt.scenario import load_scenario
+from lowalt.geo.airspace import Airspace, Zone, load_airspace
+from lowalt.geo.ed269 import zones_from_ed269, zones_to_ed269
+from lowalt.scenario.schema import load_scenario
 
 CRS = "EPSG:4547"
 

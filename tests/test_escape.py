@@ -1,4 +1,4 @@
-"""Tests for lowalt._escape: HTML/template/JS escaping, script JSON, literal plot text.
+"""Tests for lowalt.outputs._escape: HTML/template/JS escaping, script JSON, literal plot text.
 
 The browser side (every scenario kind, every free-text field, opened in Chromium) is in
 ``tests/test_browser_escaping.py``.
@@ -22,8 +22,8 @@ from hypothesis import strategies as st
 from matplotlib.backends.backend_agg import RendererAgg
 
 import lowalt
-from lowalt._escape import html_text, literal_plot_text, script_json
-from lowalt._offline_assets import LayerControl
+from lowalt.outputs._escape import html_text, literal_plot_text, script_json
+from lowalt.outputs._offline_assets import LayerControl
 
 HOSTILE = (
     "a{{ 7*7 }}b c{% if 1 %}x{% endif %}d {# c #} ${alert(1)} `t` "
@@ -187,7 +187,7 @@ def test_layer_control_does_not_render_names_twice(tmp_path: Path) -> None:
 
 
 def test_every_map_module_uses_the_one_path() -> None:
-    """No private escaper, no bare html.escape, no folium LayerControl outside lowalt._escape."""
+    """No private escaper, no bare html.escape, no folium LayerControl outside outputs._escape."""
     pkg = Path(lowalt.__file__).parent
     bad = []
     for path in sorted(pkg.rglob("*.py")):
@@ -277,7 +277,7 @@ def test_plot_text_is_literal_even_when_the_rc_asks_for_tex() -> None:
 
 
 def test_save_plot_writes_closes_and_draws_literally(tmp_path: Path, drawn) -> None:
-    from lowalt._escape import save_plot
+    from lowalt.outputs._escape import save_plot
 
     fig, ax = plt.subplots()
     ax.plot([0, 1], [0, 1], label="$\\undefinedcommand{$")
@@ -300,7 +300,7 @@ def test_save_plot_writes_closes_and_draws_literally(tmp_path: Path, drawn) -> N
 
 
 def test_save_plot_silences_only_missing_glyphs(tmp_path: Path) -> None:
-    from lowalt._escape import save_plot
+    from lowalt.outputs._escape import save_plot
 
     fig, ax = plt.subplots(figsize=(1, 1))
     ax.set_ylabel("y", fontsize=200)  # decorations too large for the figure

@@ -14,7 +14,7 @@ import shapely
 from pyproj import Geod
 from shapely.geometry import shape
 
-from lowalt.crs import DEFAULT_METRIC_CRS
+from lowalt.geo.crs import DEFAULT_METRIC_CRS
 
 REPO = Path(__file__).resolve().parents[1]
 GEODATA = REPO / "geodata"

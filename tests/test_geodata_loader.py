@@ -6,7 +6,7 @@ import pytest
 from shapely.geometry import Polygon, box
 
 from lowalt.errors import GeodataError
-from lowalt.geodata import POLYGON_TYPES, read_layer
+from lowalt.geo.layers import POLYGON_TYPES, read_layer
 
 
 def _read(p: Path) -> gpd.GeoDataFrame:

@@ -2,8 +2,8 @@ import numpy as np
 import pytest
 from shapely.geometry import box
 
-from lowalt.docks import distribute_drones, modeled_layout
-from lowalt.grid import GridTooLargeError, apply_weights, build_grid
+from lowalt.geo.docks import distribute_drones, modeled_layout
+from lowalt.geo.grid import GridTooLargeError, apply_weights, build_grid
 
 
 def test_grid_cells_are_aligned_and_counted_by_centre() -> None:

@@ -3,10 +3,10 @@ import math
 import numpy as np
 import pytest
 
-from lowalt.aircraft import Wind
-from lowalt.grid import DemandGrid
-from lowalt.guarantee import envelope, evaluate
-from lowalt.reach import ReachField
+from lowalt.flight.aircraft import Wind
+from lowalt.flight.guarantee import envelope, evaluate
+from lowalt.flight.reach import ReachField
+from lowalt.geo.grid import DemandGrid
 
 
 def _grid(n: int, weight: np.ndarray | None = None) -> DemandGrid:

@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 from lowalt.errors import GeodataError, ScenarioError
-from lowalt.pipeline import analyse, prepare
-from lowalt.scenario import load_scenario
+from lowalt.scenario.schema import load_scenario
+from lowalt.studies.reach import analyse, prepare
 
 from .conftest import metric_to_lonlat, square_feature, write_fc
 

@@ -13,8 +13,9 @@ import geopandas as gpd
 import pytest
 from shapely.geometry import LineString, box
 
-from lowalt.airspace import Zone
-from lowalt.network import (
+from lowalt.flight.routing import load_zones, plan_route
+from lowalt.geo.airspace import Zone
+from lowalt.network.checks import (
     NetworkRoute,
     assign_layers,
     check_against_airspace,
@@ -22,7 +23,6 @@ from lowalt.network import (
     network_stats,
     pairwise_conflicts,
 )
-from lowalt.routing import load_zones, plan_route
 
 REPO = Path(__file__).resolve().parents[1]
 ROUTES = REPO / "geodata" / "routes.geojson"
@@ -160,7 +160,7 @@ def test_planned_route_joins_the_network() -> None:
 def test_no_routes_in_the_layered_band_is_no_conflict() -> None:
     """A band above every route leaves nothing to layer: no pairs, not a shapely TypeError
     on an empty STRtree query (found by an exploring run of the schema property tests)."""
-    from lowalt.network import pairwise_conflicts
+    from lowalt.network.checks import pairwise_conflicts
 
     assert pairwise_conflicts([]) == ()
     assert pairwise_conflicts([], ignore_altitude=True) == ()

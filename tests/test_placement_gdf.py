@@ -8,9 +8,9 @@ import geopandas as gpd
 import pytest
 from shapely.geometry import Point, box
 
-import lowalt.placement_gdf as pg
-from lowalt.aircraft import Aircraft
-from lowalt.placement_gdf import place, response_matrix
+import lowalt.optimize.placement_gdf as pg
+from lowalt.flight.aircraft import Aircraft
+from lowalt.optimize.placement_gdf import place, response_matrix
 
 from .conftest import metric_to_lonlat
 

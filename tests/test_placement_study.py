@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 
 from lowalt.cli import main
-from lowalt.pipeline import prepare
-from lowalt.scenario import load_scenario
-from lowalt.study_placement import run_placement
+from lowalt.scenario.schema import load_scenario
+from lowalt.studies.placement import run_placement
+from lowalt.studies.reach import prepare
 from tests.conftest import TINY_OPTIMIZE, metric_to_lonlat
 
 OPT = TINY_OPTIMIZE
@@ -133,7 +133,7 @@ def test_backup_keeps_the_current_docks_over_a_worse_solver_answer(
     tiny_world, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A (time-limited) solver answer worse than the current docks is replaced by them."""
-    import lowalt.study_placement as sp_mod
+    import lowalt.studies.placement as sp_mod
     from lowalt.optimize import PlacementResult, SolveStatus
 
     def poor(m, target, k, **kw) -> PlacementResult:  # one far site, nothing double-covered
@@ -158,7 +158,7 @@ def test_current_docks_replace_a_worse_solver_answer(tiny_world) -> None:
     from scipy import sparse
 
     from lowalt.optimize import PlacementResult, SolveStatus
-    from lowalt.study_placement import _with_current_incumbent
+    from lowalt.studies.placement import _with_current_incumbent
 
     world = prepare(load_scenario(tiny_world()))  # one current dock
     # 2 candidates (0 = the current dock), 3 demand points, all reached by both candidates.

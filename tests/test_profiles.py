@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 
 from lowalt.errors import ScenarioError
-from lowalt.profiles import CATEGORIES, PROFILES, AircraftProfile, resolve_profile, with_overrides
+from lowalt.flight.profiles import (
+    CATEGORIES,
+    PROFILES,
+    AircraftProfile,
+    resolve_profile,
+    with_overrides,
+)
 
 BRIEF_IDS = {
     "dock_multirotor", "hkn_light_logistics", "sf_ark40", "v2000cg", "eh216s",

@@ -9,9 +9,10 @@ import numpy as np
 import pytest
 from scipy import sparse
 
-from lowalt.aircraft import Aircraft
-from lowalt.demand_model import DEFAULT_DEPARTMENTS, PROFILES, DemandModel, generate_calls
-from lowalt.queueing import (
+from lowalt.flight.aircraft import Aircraft
+from lowalt.sim.demand import DEFAULT_DEPARTMENTS, PROFILES, DemandModel, generate_calls
+from lowalt.sim.fleet import FleetParams, ResponseTable
+from lowalt.sim.queueing import (
     _larson_q,
     compare,
     erlang_b,
@@ -22,8 +23,7 @@ from lowalt.queueing import (
     offered_load,
     offered_load_from_calls,
 )
-from lowalt.sim_fleet import FleetParams, ResponseTable
-from lowalt.simulate import response_table, simulate
+from lowalt.sim.simulate import response_table, simulate
 
 AC = Aircraft("test", 15.0, 5.0, 3.0, 60.0, 120.0)
 
@@ -99,7 +99,7 @@ def test_compare_against_a_simulation() -> None:
 def test_agreement_with_a_constant_side_has_no_correlation() -> None:
     """A one-day run can leave every dock's simulated busy share equal: corr is undefined
     (nan), not a division by zero (found by the schema property tests)."""
-    from lowalt.queueing import Comparison
+    from lowalt.sim.queueing import Comparison
 
     gap = Comparison._gap(np.array([0.1, 0.2, 0.3, 0.4]), np.zeros(4))
     assert math.isnan(gap["corr"])

@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 from shapely.geometry import box
 
-from lowalt.aircraft import Aircraft, Wind
-from lowalt.reach import candidate_pairs, compute_reach, pair_times_s, reach_matrix
-from lowalt.visibility import ObstacleSet
+from lowalt.flight.aircraft import Aircraft, Wind
+from lowalt.flight.reach import candidate_pairs, compute_reach, pair_times_s, reach_matrix
+from lowalt.flight.visibility import ObstacleSet
 
 AC = Aircraft(
     "test",

@@ -1,4 +1,4 @@
-"""The JSON reports match their documented schemas (lowalt.report_schema, docs/report_schema/).
+"""The JSON reports match their documented schemas (outputs.report_schema, docs/report_schema/).
 
 Real reports come from small runs through the command line: a tiny world with a placement and
 an availability study (with and without a design wind), a tiny corridor without a claimed
@@ -18,8 +18,8 @@ from typing import Any
 import pytest
 import yaml
 
-from lowalt import report_schema as rs
 from lowalt.cli import main
+from lowalt.outputs import report_schema as rs
 from tests.conftest import REPO, TINY_OPTIMIZE, tiny_scenario
 from tests.test_studies import OSM
 
@@ -102,7 +102,7 @@ def test_every_closed_object_requires_only_its_own_keys() -> None:
 
 
 def test_version_and_kinds() -> None:
-    from lowalt.report import REPORT_SCHEMA_VERSION
+    from lowalt.outputs.reach_report import REPORT_SCHEMA_VERSION
 
     assert rs.SCHEMA_VERSION == REPORT_SCHEMA_VERSION
     assert set(rs.REPORT_FILE_SUFFIX) == set(rs.REPORT_KINDS)

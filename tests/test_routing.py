@@ -9,13 +9,13 @@ import pytest
 from shapely.affinity import translate
 from shapely.geometry import Polygon, box
 
-from lowalt.aircraft import Wind
-from lowalt.airspace import Zone
-from lowalt.clearance import Runway
-from lowalt.crs import DEFAULT_METRIC_CRS, WGS84, transformer
 from lowalt.errors import NoRouteError
-from lowalt.profiles import PROFILES, with_overrides
-from lowalt.routing import RunwayProcedure, plan_route
+from lowalt.flight.aircraft import Wind
+from lowalt.flight.profiles import PROFILES, with_overrides
+from lowalt.flight.routing import RunwayProcedure, plan_route
+from lowalt.geo.airspace import Zone
+from lowalt.geo.clearance import Runway
+from lowalt.geo.crs import DEFAULT_METRIC_CRS, WGS84, transformer
 
 FWD = transformer(WGS84, DEFAULT_METRIC_CRS)
 INV = transformer(DEFAULT_METRIC_CRS, WGS84)

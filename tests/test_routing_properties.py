@@ -1,4 +1,4 @@
-"""Property tests for least-cost paths (lowalt.visibility.shortest_path) with hypothesis.
+"""Property tests for least-cost paths (lowalt.flight.visibility.shortest_path) with hypothesis.
 
 Random sets of non-overlapping boxes, triangles and L-shapes in a 1 km square (some
 rotated, some axis-aligned on whole metres, so collinear edges and vertices occur) and
@@ -22,7 +22,7 @@ from shapely.affinity import rotate
 from shapely.geometry import LineString, Point, Polygon, box
 
 from lowalt.errors import NoRouteError
-from lowalt.visibility import ObstacleSet, euclid, shortest_path
+from lowalt.flight.visibility import ObstacleSet, euclid, shortest_path
 
 CELL = 250.0  # the 1 km square is a 4 x 4 grid of cells, at most one obstacle per cell
 HALF = 105.0  # each obstacle lies within this radius of its cell centre: never overlapping

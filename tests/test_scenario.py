@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 
 from lowalt.errors import ScenarioError
-from lowalt.scenario import Scenario, load_scenario
+from lowalt.scenario.schema import Scenario, load_scenario
 
 from .conftest import REPO
 
@@ -121,7 +121,7 @@ def test_metric_crs_must_be_projected(tiny_world, crs: str) -> None:
 
 
 def test_other_projected_crs_gives_the_same_answer(tiny_world, tmp_path) -> None:
-    from lowalt.pipeline import analyse, prepare
+    from lowalt.studies.reach import analyse, prepare
 
     a = analyse(prepare(load_scenario(tiny_world())))
     b = analyse(prepare(load_scenario(tiny_world({"metric_crs": "EPSG:32650"}, name="utm.yaml"))))

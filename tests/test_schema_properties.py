@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 from hypothesis_jsonschema import from_schema
 
 from lowalt.cli import main
-from lowalt.scenario import Scenario
+from lowalt.scenario.schema import Scenario
 
 from .conftest import REPO, metric_to_lonlat, square_feature, write_fc
 

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 from scipy import sparse
 
-from lowalt.aircraft import Aircraft
-from lowalt.demand_model import (
+from lowalt.flight.aircraft import Aircraft
+from lowalt.sim.demand import (
     CALIBRATED_FLIGHTS_PER_DAY,
     DEFAULT_DEPARTMENTS,
     PROFILES,
@@ -19,9 +19,9 @@ from lowalt.demand_model import (
     default_model,
     generate_calls,
 )
-from lowalt.queueing import erlang_c
-from lowalt.sim_fleet import FleetParams, ResponseTable, wind_series
-from lowalt.simulate import response_table, simulate
+from lowalt.sim.fleet import FleetParams, ResponseTable, wind_series
+from lowalt.sim.queueing import erlang_c
+from lowalt.sim.simulate import response_table, simulate
 
 AC = Aircraft("test", 15.0, 5.0, 3.0, 60.0, 120.0)
 

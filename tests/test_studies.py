@@ -8,9 +8,9 @@ import yaml
 
 from lowalt.cli import main
 from lowalt.errors import LowaltError
-from lowalt.scenario import load_scenario
-from lowalt.study_corridor import run_corridor
-from lowalt.study_network import run_network
+from lowalt.scenario.schema import load_scenario
+from lowalt.studies.corridor import run_corridor
+from lowalt.studies.network import run_network
 
 from .conftest import REPO
 

@@ -1,4 +1,4 @@
-"""Tests for lowalt.visibility: hand-checked detours, degeneracies, brute-force references."""
+"""Tests for lowalt.flight.visibility: hand-checked detours, degeneracies, brute force."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from shapely.affinity import translate
 from shapely.geometry import LineString, MultiPolygon, Polygon, box
 
 from lowalt.errors import AirspaceError, NoRouteError
-from lowalt.visibility import ObstacleSet, cost_field, euclid, shortest_path
+from lowalt.flight.visibility import ObstacleSet, cost_field, euclid, shortest_path
 
 SQUARE = box(4, -1, 6, 1)
 # L-shaped (concave) obstacle; its crook is the free square [0, 2] x [0, 2]; (2, 2) is reflex

@@ -1,4 +1,4 @@
-"""Tests for lowalt.webmap: structure, offline assets, escaping, atomic save, rendering."""
+"""Tests for lowalt.outputs.webmap: structure, offline assets, escaping, atomic save, rendering."""
 
 from __future__ import annotations
 
@@ -17,9 +17,9 @@ import numpy as np
 import pytest
 from shapely.geometry import Point, box
 
-from lowalt._offline_assets import HtmlBox, VectorLayer
-from lowalt.crs import transformer
-from lowalt.webmap import (
+from lowalt.geo.crs import transformer
+from lowalt.outputs._offline_assets import HtmlBox, VectorLayer
+from lowalt.outputs.webmap import (
     NOT_REACHED_COLOUR,
     MapLayers,
     TimeRaster,
@@ -270,7 +270,7 @@ def test_screenshot_tool_importable() -> None:
 def test_long_targets_widen_the_bands() -> None:
     """A day-long target (86,400 s) drew 1,440 one-minute bands, past the 255 palette classes
     of the raster (found by the schema property tests); steps now widen to whole minutes."""
-    from lowalt.webmap import MAX_INNER_BANDS, OVER_TARGET_BANDS, response_bands
+    from lowalt.outputs.webmap import MAX_INNER_BANDS, OVER_TARGET_BANDS, response_bands
 
     bands = response_bands(86_101.98)
     inner = [b for b in bands if b.upper_s <= 86_101.98]

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from pyogrio.errors import FeatureError
 
-from lowalt import _atomic
-from lowalt._atomic import TMP_PREFIX, remove_stale_temporaries, write_atomically
 from lowalt.cli import main
 from lowalt.errors import LowaltError
+from lowalt.outputs import _atomic
+from lowalt.outputs._atomic import TMP_PREFIX, remove_stale_temporaries, write_atomically
 
 
 def _dead_pid() -> int:

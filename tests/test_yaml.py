@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from lowalt._yaml import (
+from lowalt.scenario._yaml import (
     MAX_ALIASES,
     MAX_DEPTH,
     YAMLLimitError,

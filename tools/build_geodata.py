@@ -33,13 +33,13 @@ from pyproj import Geod
 from shapely.geometry import LineString, Point, Polygon, mapping
 from shapely.geometry.polygon import orient
 
-from lowalt.clearance import (
+from lowalt.geo.clearance import (
     DEFAULT_BEYOND_END_M,
     DEFAULT_LATERAL_M,
     Runway,
     clearance_zone,
 )
-from lowalt.crs import DEFAULT_METRIC_CRS, WGS84, transformer
+from lowalt.geo.crs import DEFAULT_METRIC_CRS, WGS84, transformer
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = REPO_ROOT / "geodata"
@@ -562,7 +562,7 @@ def build(out_dir: Path, *, log: Callable[[str], None] = print) -> dict[str, flo
     tianhe, huahu, hannan = tianhe_runways(), huahu_runways(), hannan_runways()
     rule = (
         f"runway axis ±{DEFAULT_LATERAL_M / 1000:g} km and {DEFAULT_BEYOND_END_M / 1000:g} km "
-        "beyond each end, convex hull (lowalt.clearance.clearance_zone)"
+        "beyond each end, convex hull (lowalt.clearance.clearance_zone)"  # data text: kept as built
     )
     tianhe_zone = _round(_to_wgs84(clearance_zone([rw for rw, *_ in tianhe])))
     huahu_zone = _round(_to_wgs84(clearance_zone([rw for rw, *_ in huahu])))

@@ -12,7 +12,7 @@ endpoints are not public are placeholders (``route_basis = "modeled"``). Every e
 except the three airport reference points is an estimated coordinate, so every track is
 ``provenance = "modeled"``. Point-to-point drone routes are straight lines; riverside
 sightseeing routes follow estimated riverside points; local-area routes are 16-gon
-loops; fixed-wing routes into Huahu and Tianhe are planned with :func:`lowalt.routing.
+loops; fixed-wing routes into Huahu and Tianhe are planned with :func:`lowalt.flight.routing.
 plan_route` around the prohibited clearance zones with runway-axis arrivals. Output is
 deterministic (6 decimals, fixed order) and uses ``build_geodata``'s writer.
 """
@@ -31,8 +31,8 @@ from shapely.geometry import LineString
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import build_geodata as bg
 
-from lowalt.profiles import PROFILES
-from lowalt.routing import RunwayProcedure, load_runways, load_zones, plan_route
+from lowalt.flight.profiles import PROFILES
+from lowalt.flight.routing import RunwayProcedure, load_runways, load_zones, plan_route
 
 DEFAULT_OUT = bg.DEFAULT_OUT
 SPLIT = (

@@ -2,8 +2,8 @@
 # Opt-in mutation testing with mutmut (not part of the test command or CI).
 #
 #   tools/mutation.sh --install              # once: .mutation/venv with mutmut, layered on .venv
-#   tools/mutation.sh [MODULE TESTS...]      # default: lowalt/_escape.py with tests/test_escape.py
-#   tools/mutation.sh lowalt/aircraft.py tests/test_aircraft.py
+#   tools/mutation.sh [MODULE TESTS...]      # default: lowalt/outputs/_escape.py with tests/test_escape.py
+#   tools/mutation.sh lowalt/flight/aircraft.py tests/test_aircraft.py
 #
 # Runs in a scratch copy (.mutation/work): the tree is never mutated. Prints mutmut's results
 # (killed / survived per mutant) and the score; `cd .mutation/work && mutmut show NAME` shows a
@@ -30,7 +30,7 @@ if [ "${1:-}" = "--install" ]; then
 fi
 [ -x "$MV/bin/mutmut" ] || { echo "error: run tools/mutation.sh --install first" >&2; exit 2; }
 
-MODULE=${1:-lowalt/_escape.py}
+MODULE=${1:-lowalt/outputs/_escape.py}
 shift || true
 TESTS=("$@")
 [ ${#TESTS[@]} -gt 0 ] || TESTS=(tests/test_escape.py)

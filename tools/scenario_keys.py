@@ -16,7 +16,7 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
-from lowalt.scenario import Scenario
+from lowalt.scenario.schema import Scenario
 
 
 def _type_name(ann: Any) -> str:
