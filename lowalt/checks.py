@@ -77,7 +77,7 @@ def check_inputs(s: Scenario) -> CheckedInputs:
             n_sites, n_demand = check_placement(world)
             parts.append(f"placement: {n_sites} candidate sites x {n_demand} demand points")
         if s.availability is not None:
-            from lowalt.studies.availability import (
+            from lowalt.studies.availability_inputs import (
                 build_demand_model,
                 build_fleet,
                 check_availability_size,

@@ -17,7 +17,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from lowalt import progress
@@ -55,7 +55,7 @@ def _parser() -> argparse.ArgumentParser:
     _run_args(run)
     val = sub.add_parser("validate", help="check a scenario and its input files without running")
     val.add_argument("scenario", type=Path)
-    from lowalt.outputs.report_schema import REPORT_KINDS
+    from lowalt.outputs.reports import REPORT_KINDS
 
     schema = sub.add_parser(
         "schema", help="print the scenario JSON Schema (for editor autocompletion)"
@@ -125,7 +125,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "schema":
             if args.report is not None:
-                from lowalt.outputs.report_schema import report_schema
+                from lowalt.outputs.reports import report_schema
 
                 doc = report_schema(args.report)
                 print(json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False))
@@ -171,13 +171,13 @@ def _run(path: Path, out: Path, strict: bool) -> int:
     # The same checks as ``lowalt validate``, before any study runs.
     checked = check_inputs(scenario)
     stem = scenario.output_stem
-    writers = []
+    writers: list[Callable[[Path], dict[str, Path]]] = []
     lines: list[str] = []
     holds = True
     # Compute every study first: any error leaves the output folder untouched.
     if checked.world is not None:
         from lowalt.outputs.reach import write_reach_files
-        from lowalt.outputs.reach_report import verdict_text
+        from lowalt.outputs.reports.reach import verdict_text
         from lowalt.studies.reach import analyse
 
         result = analyse(checked.world)

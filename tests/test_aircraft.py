@@ -177,12 +177,13 @@ def test_bad_launch_delay_is_refused(delay: float) -> None:
         drone(launch_delay_s=delay)
 
 
-def test_from_config_copies_every_field_and_max_ground_speed() -> None:
+def test_scenario_aircraft_copies_every_field_and_max_ground_speed() -> None:
     from lowalt.scenario.schema import AircraftConfig
+    from lowalt.studies._inputs import scenario_aircraft
 
     cfg = AircraftConfig(name="x1", cruise_speed_mps=12, climb_rate_mps=4, descent_rate_mps=2,
                          launch_delay_s=7, cruise_altitude_m=80)
-    ac = Aircraft.from_config(cfg)
+    ac = scenario_aircraft(cfg)
     assert ac == Aircraft("x1", cruise_speed_mps=12.0, climb_rate_mps=4.0,
                           descent_rate_mps=2.0, launch_delay_s=7.0, cruise_altitude_m=80.0)
     assert ac.max_ground_speed_mps(Wind(5.0, from_deg=33.0)) == 17.0

@@ -3,12 +3,15 @@
 Levels (a subpackage may import only lower levels, plus its own modules):
 
 0. ``errors``, ``progress``, ``_memory``, ``_compat``: shared helpers with no lowalt imports.
+   ``limits``: the bounds every user-controlled size is checked against (read by the schema
+   and the domain alike).
 1. ``geo``: CRS, grids, layers, airspace, clearance, ED-269, docks.
 2. ``flight``: aircraft, profiles, visibility graph, reach, routing.
 3. ``optimize``, ``sim``, ``network``: side by side; none imports another.
 4. ``scenario``: the schema and loader (reads domain limits and parsers; the domain never
    imports it).
-5. ``studies``: one module per scenario kind; the edge between scenario and domain.
+5. ``studies``: one module per scenario kind; the edge between scenario and domain (resolves
+   paths and hands the domain plain values).
 6. ``outputs``: maps, plots, layers and reports.
 7. ``checks``: the input checks shared by ``lowalt validate`` and ``lowalt run``.
 8. ``cli``: the command line.
@@ -31,6 +34,7 @@ LEVELS = {
     "progress": 0,
     "_memory": 0,
     "_compat": 0,
+    "limits": 0,
     "geo": 1,
     "flight": 2,
     "optimize": 3,
@@ -45,19 +49,6 @@ LEVELS = {
 # Stable public names that re-export a module of a subpackage; each counts as part of it.
 SHIMS = {"routing": "flight", "reach": "flight", "placement_gdf": "optimize"}
 DOMAIN = ("geo", "flight", "optimize", "sim", "network")
-
-# Domain modules that still read the scenario package; step 2 of the redesign removes them.
-PENDING = {
-    ("geo/layers.py", "scenario"),
-    ("geo/docks.py", "scenario"),
-    ("geo/airspace.py", "scenario"),
-    ("geo/_route_io.py", "scenario"),
-    ("geo/ed269.py", "scenario"),
-    ("geo/_crs_check.py", "scenario"),
-    ("flight/aircraft.py", "scenario"),
-    ("flight/profiles.py", "scenario"),
-    ("network/checks.py", "scenario"),
-}
 
 
 def _unit(rel: Path) -> str:
@@ -102,7 +93,7 @@ def test_imports_flow_one_way() -> None:
         if me == "__init__":
             continue
         for other in _imports(path):
-            if other == me or (rel.as_posix(), other) in PENDING:
+            if other == me:
                 continue
             if LEVELS.get(other, 99) >= LEVELS[me]:
                 bad.append(f"lowalt/{rel} imports lowalt.{other}")
@@ -113,18 +104,9 @@ def test_domain_code_does_not_import_the_scenario() -> None:
     bad = [
         f"lowalt/{p.relative_to(PKG)}"
         for p in _files()
-        if _unit(p.relative_to(PKG)) in DOMAIN
-        and "scenario" in _imports(p)
-        and (p.relative_to(PKG).as_posix(), "scenario") not in PENDING
+        if _unit(p.relative_to(PKG)) in DOMAIN and "scenario" in _imports(p)
     ]
     assert not bad, "domain modules importing lowalt.scenario:\n" + "\n".join(bad)
-
-
-def test_pending_list_is_current() -> None:
-    stale = [
-        f for f, other in sorted(PENDING) if other not in _imports(PKG / f)
-    ]
-    assert not stale, f"remove from PENDING (fixed): {stale}"
 
 
 def test_no_import_cycles_between_modules() -> None:

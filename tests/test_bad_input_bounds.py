@@ -568,10 +568,10 @@ def test_typed_override_resolves_like_the_mapping() -> None:
     from lowalt.scenario.schema import AircraftOverride
 
     spec = {"base": "sf_ark40", "cruise_speed_mps": 10.0, "id": "slow_ark"}
-    typed = resolve_profile(AircraftOverride.model_validate(spec))
+    typed = resolve_profile(AircraftOverride.model_validate(spec).as_mapping())
     assert typed == resolve_profile(spec)
     assert typed.id == "slow_ark" and typed.provenance == "modeled"
-    assert resolve_profile(AircraftOverride(base="eh216s")) == PROFILES["eh216s"]
+    assert resolve_profile(AircraftOverride(base="eh216s").as_mapping()) == PROFILES["eh216s"]
 
 
 def test_schema_publishes_maxima() -> None:

@@ -200,7 +200,7 @@ def test_default_scenario_report_is_byte_identical(tmp_path: Path) -> None:
 
 
 def test_schema_of_each_report(capsys) -> None:
-    from lowalt.outputs.report_schema import REPORT_KINDS
+    from lowalt.outputs.reports import REPORT_KINDS
 
     for kind in REPORT_KINDS:
         code, out, _ = _run(capsys, ["schema", "--report", kind])

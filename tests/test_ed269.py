@@ -10,6 +10,7 @@ from lowalt.errors import AirspaceError
 from lowalt.geo.airspace import Airspace, Zone, load_airspace
 from lowalt.geo.ed269 import zones_from_ed269, zones_to_ed269
 from lowalt.scenario.schema import load_scenario
+from lowalt.studies._inputs import scenario_airspace
 
 CRS = "EPSG:4547"
 
@@ -126,8 +127,27 @@ def test_bad_zones_name_the_field(over: dict, key: str) -> None:
 def test_scenario_reads_ed269_files(tiny_world, tmp_path: Path) -> None:
     (tmp_path / "zones.json").write_text(json.dumps(_doc()))
     p = tiny_world({"airspace.files": ["zones.json"]})
-    air = load_airspace(load_scenario(p))
+    air = scenario_airspace(load_scenario(p))
     assert [z.name for z in air.zones] == ["Stadium"]
+    plain = load_airspace([tmp_path / "zones.json"], metric_crs=CRS)  # the domain: plain paths
+    assert plain.zones == air.zones and plain.crs == air.crs
     assert isinstance(air, Airspace)
     assert air.to_ed269()["features"][0]["name"] == "Stadium"
     assert yaml.safe_dump(air.to_ed269())
+
+
+def test_typed_zones_are_plain_values_with_located_errors() -> None:
+    from lowalt.errors import ScenarioError
+    from lowalt.geo.airspace import TypedZone
+
+    circle = TypedZone("c", "prohibited", 0.0, 120.0, center_lonlat=(114.4, 30.5), radius_m=500.0)
+    air = load_airspace(zones=[circle], metric_crs=CRS)
+    assert air.zones[0].geometry.area == pytest.approx(3.14159 * 500.0**2, rel=0.01)
+    line = TypedZone("l", "prohibited", 0.0, 120.0, polygon_lonlat=((114.4, 30.5),) * 3)
+    with pytest.raises(ScenarioError) as e:
+        load_airspace(zones=[circle, line], metric_crs=CRS, scenario_file="s.yaml")
+    assert e.value.file == "s.yaml" and e.value.key_path == "airspace.zones[1].polygon_lonlat"
+    with pytest.raises(ValueError, match="restriction 'closed'"):
+        TypedZone("x", "closed", 0.0, 120.0, center_lonlat=(114.4, 30.5), radius_m=1.0)
+    with pytest.raises(ValueError, match="exactly one"):
+        TypedZone("x", "prohibited", 0.0, 120.0)

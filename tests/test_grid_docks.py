@@ -72,3 +72,28 @@ def test_distribute_drones() -> None:
     np.testing.assert_array_equal(distribute_drones([1, 2], 5), [2, 3])
     with pytest.raises(ValueError, match="cannot fill"):
         distribute_drones([1, 2, 3], 2)
+
+
+def test_given_docks_take_plain_sites_and_name_the_key() -> None:
+    from lowalt.errors import ScenarioError
+    from lowalt.geo.crs import WGS84, transformer
+    from lowalt.geo.docks import load_docks
+
+    x, y = transformer(WGS84, "EPSG:4547").transform(114.4, 30.5)
+    area = box(x - 5000, y - 5000, x + 5000, y + 5000)
+    warnings: list[str] = []
+    plain = {"metric_crs": "EPSG:4547", "area_m": area, "water_m": None, "warnings": warnings}
+    docks = load_docks(sites=[("a", 114.4, 30.5, 2)], unservable_geoms=[], **plain)
+    assert docks.names == ("a",) and docks.drones.tolist() == [2]
+    assert np.allclose(docks.xy, [[x, y]]) and docks.source == ("typed into the scenario",)
+    with pytest.raises(ScenarioError) as e:
+        load_docks(
+            sites=[("a", 114.4, 30.5, 1), ("far", 116.4, 30.5, 1)],
+            unservable_geoms=[],
+            scenario_file="s.yaml",
+            key_path="docks.sites",
+            **plain,
+        )
+    assert str(e.value).startswith("s.yaml: docks.sites[1]: dock 'far' lies more than 100 km")
+    with pytest.raises(ValueError, match="exactly one of 'sites' and 'file'"):
+        load_docks(unservable_geoms=[], **plain)

@@ -6,10 +6,10 @@ Run from anywhere::
     python tools/report_schemas.py --write    # (re)write the files that changed
     python tools/report_schemas.py --check    # exit 1 when a file is missing, stale or extra
 
-One ``<kind>.schema.json`` per kind of :data:`lowalt.outputs.report_schema.REPORT_KINDS`
+One ``<kind>.schema.json`` per kind of :data:`lowalt.outputs.reports.REPORT_KINDS`
 (sorted keys, 2-space indent, UTF-8, trailing newline) plus ``README.md``, an index with each
-report's top-level fields, all generated from
-:func:`lowalt.outputs.report_schema.report_schema`, so the output is deterministic.
+report's fields, all generated from :func:`lowalt.outputs.reports.report_schema` (the JSON
+Schema of each report's pydantic model), so the output is deterministic.
 tests/test_report_schema.py fails when the committed files drift.
 """
 
@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from lowalt.outputs.report_schema import (
+from lowalt.outputs.reports import (
     REPORT_FILE_SUFFIX,
     REPORT_KINDS,
     SCHEMA_VERSION,

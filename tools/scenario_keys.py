@@ -1,8 +1,8 @@
 """Print the scenario key table (markdown) from the schema: ``python tools/scenario_keys.py``.
 
-``--write`` updates README.md in place.
+``--write`` updates docs/scenario_keys.md in place.
 
-README.md embeds this table between the markers ``<!-- keys:start -->`` and
+docs/scenario_keys.md embeds this table between the markers ``<!-- keys:start -->`` and
 ``<!-- keys:end -->``; tests/test_docs.py fails when they drift apart.
 """
 
@@ -87,24 +87,30 @@ def table() -> str:
     return "\n".join(lines)
 
 
-def write_readme(readme: Path) -> None:
-    """Replace the table between the README's key markers."""
+KEYS_DOC = Path(__file__).resolve().parent.parent / "docs" / "scenario_keys.md"
+"""The document that embeds the table between the key markers."""
+
+
+def write_table(doc: Path = KEYS_DOC) -> None:
+    """Replace the table between the document's key markers."""
     import re
 
-    text = readme.read_text(encoding="utf-8")
+    text = doc.read_text(encoding="utf-8")
     new = re.sub(
         r"<!-- keys:start -->.*<!-- keys:end -->",
         lambda _: f"<!-- keys:start -->\n{table()}\n<!-- keys:end -->",
         text,
         flags=re.S,
     )
-    readme.write_text(new, encoding="utf-8")
+    if new == text and "<!-- keys:start -->" not in text:
+        raise SystemExit(f"{doc} lacks the <!-- keys:start --> / <!-- keys:end --> markers")
+    doc.write_text(new, encoding="utf-8")
 
 
 if __name__ == "__main__":
     import sys
 
     if "--write" in sys.argv:
-        write_readme(Path(__file__).resolve().parent.parent / "README.md")
+        write_table()
     else:
         print(table())

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import shapely
-from shapely.geometry import LineString, Point, Polygon
+from shapely.geometry import LineString, Point
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import nearest_points
 
@@ -106,7 +106,7 @@ def zone_crossings(
     out = []
     ends = [Point(track_xy.coords[0]), Point(track_xy.coords[-1])]
     for z in zones:
-        geom: Polygon = z.geometry
+        geom = z.geometry
         dist = float(track_xy.distance(geom))
         if dist > half_width_m:
             continue

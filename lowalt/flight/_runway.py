@@ -67,7 +67,8 @@ class RunwayProcedure:
                 raise AirspaceError(
                     f"runway direction {self.direction!r} is not 'a_to_b', 'b_to_a' or a bearing"
                 )
-            return u if self.direction == "a_to_b" else -u
+            along: NDArray[np.float64] = u if self.direction == "a_to_b" else -u
+            return along
         h = math.radians(float(self.direction))
         cos = float(np.dot(u, (math.sin(h), math.cos(h))))
         if abs(cos) < math.cos(math.radians(45.0)):
@@ -75,7 +76,8 @@ class RunwayProcedure:
                 f"direction {self.direction}° is more than 45° off runway {self.runway.name!r} "
                 f"(axis {self.runway.heading_deg:.1f}° either way)"
             )
-        return u if cos > 0 else -u
+        axis: NDArray[np.float64] = u if cos > 0 else -u
+        return axis
 
     @property
     def start_xy(self) -> F64:

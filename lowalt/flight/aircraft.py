@@ -33,8 +33,6 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from lowalt.scenario.schema import AircraftConfig
-
 __all__ = ["Aircraft", "Wind", "leg_time_s"]
 
 FloatArray = npt.NDArray[np.float64]
@@ -156,18 +154,6 @@ class Aircraft:
         if not math.isfinite(self.launch_delay_s) or self.launch_delay_s < 0:
             msg = f"launch_delay_s must be a finite number >= 0, got {self.launch_delay_s}"
             raise ValueError(msg)
-
-    @classmethod
-    def from_config(cls, cfg: AircraftConfig) -> Aircraft:
-        """Build from a scenario's aircraft section."""
-        return cls(
-            name=cfg.name,
-            cruise_speed_mps=cfg.cruise_speed_mps,
-            climb_rate_mps=cfg.climb_rate_mps,
-            descent_rate_mps=cfg.descent_rate_mps,
-            launch_delay_s=cfg.launch_delay_s,
-            cruise_altitude_m=cfg.cruise_altitude_m,
-        )
 
     @property
     def climb_s(self) -> float:

@@ -26,7 +26,7 @@ from typing import Any
 
 from lowalt.errors import ScenarioError
 from lowalt.flight.units import kmh_to_mps, knots_to_mps
-from lowalt.scenario.schema import PROFILE_BOUNDS, AircraftOverride
+from lowalt.limits import PROFILE_BOUNDS
 
 __all__ = [
     "CATEGORIES",
@@ -179,10 +179,6 @@ class AircraftProfile:
 
 
 _FIELDS = {f.name for f in dataclasses.fields(AircraftProfile)} - {"field_sources"}
-_OVERRIDABLE = set(AircraftOverride.model_fields) - {"base"}
-if _OVERRIDABLE != _FIELDS:  # pragma: no cover - a guard for developers
-    _diff = _FIELDS ^ _OVERRIDABLE
-    raise RuntimeError(f"scenario.AircraftOverride and AircraftProfile differ: {sorted(_diff)}")
 
 
 def with_overrides(
@@ -228,7 +224,7 @@ def with_overrides(
 
 
 def resolve_profile(
-    spec: str | AircraftProfile | AircraftOverride | Mapping[str, Any],
+    spec: str | AircraftProfile | Mapping[str, Any],
     *,
     key_path: str = "aircraft",
 ) -> AircraftProfile:
@@ -237,9 +233,12 @@ def resolve_profile(
     Parameters
     ----------
     spec
-        A profile id from :data:`PROFILES`; a profile; a validated
-        :class:`~lowalt.scenario.schema.AircraftOverride`; or a mapping
-        ``{"base": "<id>", <field>: <value>, ...}`` applying overrides to a base.
+        A profile id from :data:`PROFILES`; a profile; or a mapping
+        ``{"base": "<id>", <field>: <value>, ...}`` applying overrides (in the units of
+        :class:`AircraftProfile`: m, s, m/s, kg) to a base. A scenario's validated override
+        is handed down as such a mapping (``AircraftOverride.as_mapping()``).
+    key_path
+        Where the spec lives in the scenario, for error messages.
 
     Raises
     ------
@@ -248,8 +247,6 @@ def resolve_profile(
     """
     if isinstance(spec, AircraftProfile):
         return spec
-    if isinstance(spec, AircraftOverride):
-        spec = spec.as_mapping()
     if isinstance(spec, str):
         if spec not in PROFILES:
             raise ScenarioError(

@@ -324,6 +324,7 @@ def reach_matrix(
         stored value is always > 0, since every flight pays the launch/climb/descent overhead).
     """
     directional = wind_from_deg is not None and wind_speed_mps > 0
+    from_deg = 0.0 if wind_from_deg is None else float(wind_from_deg)
     vmin = aircraft.cruise_speed_mps - wind_speed_mps
     n_sites, n_cells = len(sites_xy), len(cells_xy)
     if (vmin <= 0 and not directional) or max_time_s <= aircraft.overhead_s:
@@ -341,7 +342,7 @@ def reach_matrix(
     cell = np.repeat(np.arange(n_cells, dtype=np.int64), counts)
     if wind_speed_mps == 0 or directional:
         wind = (
-            Wind(wind_speed_mps, float(wind_from_deg), true_north_grid_deg)
+            Wind(wind_speed_mps, from_deg, true_north_grid_deg)
             if directional
             else Wind.calm()
         )

@@ -190,6 +190,19 @@ class Route:
         return route_to_geodataframe(self, properties or {})
 
 
+def _placed(gate: F64 | None, end: F64 | None) -> F64:
+    """Where a route leaves or joins the free air: the runway gate if any, else the end point."""
+    point = gate if gate is not None else end
+    if point is None:  # pragma: no cover - every branch above sets an end or a gate
+        raise AirspaceError("route end without a position")
+    return point
+
+
+def _as_pair(xy: Sequence[float]) -> tuple[float, float]:
+    """Return a transformed point as a plain ``(x, y)`` of floats."""
+    return float(xy[0]), float(xy[1])
+
+
 def _lonlat_to_xy(lonlat: Sequence[float], crs: str, what: str) -> F64:
     lon, lat = (float(v) for v in lonlat)
     if not (math.isfinite(lon) and math.isfinite(lat)) or abs(lat) > 90 or abs(lon) > 180:
@@ -322,11 +335,11 @@ def plan_route(
         elif lonlat is None:
             raise AirspaceError(f"{what} is None and no runway procedure was given")
         else:
-            ends[i] = _lonlat_to_xy(lonlat, metric_crs, what)
-            _check_endpoint(ends[i], what, unservable, 0.0, metric_crs)
-            _check_endpoint(ends[i], what, blocking, clearance, metric_crs)
-    a = gates[0] if gates[0] is not None else ends[0]
-    b = gates[1] if gates[1] is not None else ends[1]
+            end = _lonlat_to_xy(lonlat, metric_crs, what)
+            _check_endpoint(end, what, unservable, 0.0, metric_crs)
+            _check_endpoint(end, what, blocking, clearance, metric_crs)
+            ends[i] = end
+    a, b = (_placed(g, e) for g, e in zip(gates, ends, strict=True))
     obstacles = ObstacleSet.from_polygons([z.geometry for z in blocking], clearance_m=clearance)
     speed = prof.cruise_speed_mps
 
@@ -387,7 +400,7 @@ def plan_route(
         prof.corridor_half_width_m,
         zones,
         lambda s0, s1: vert.altitude_range(s0, s1, length),
-        lambda x, y: tuple(float(v) for v in inv.transform(x, y)),  # type: ignore[return-value]
+        lambda x, y: _as_pair(inv.transform(x, y)),
         blocking=lambda z: id(z) in block_ids,
     )
     return Route(

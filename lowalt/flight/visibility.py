@@ -38,6 +38,11 @@ Geometry conventions
 * Crossing tests run against obstacles shrunk by ``1e-7 * extent`` (1 mm for
   10 km), so boundary contact is robust; a leg dipping less than that into an
   obstacle, or an obstacle part thinner than twice that, is not seen.
+
+This module is one concept, kept whole at about 570 lines: :class:`ObstacleSet` and the two
+searches on its visibility graph (A* for one target, Dijkstra for a field) share the edge
+index, the radial sweeps and the tolerances above, and read best side by side. The
+vectorized segment kernels they call are in :mod:`lowalt.flight._segments`.
 """
 
 from __future__ import annotations
@@ -46,7 +51,6 @@ import heapq
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, NamedTuple
 
 import numpy as np
 import shapely
@@ -56,6 +60,19 @@ from shapely.geometry.base import BaseGeometry
 from shapely.geometry.polygon import orient
 
 from lowalt.errors import AirspaceError, NoRouteError
+from lowalt.flight._segments import (
+    _bitangent,
+    _dist2,
+    _EdgeIndex,
+    _explode,
+    _hits,
+    _in_wedge,
+    _pseudo_angle,
+    _ranges,
+    _touch,
+    _xy,
+    euclid,
+)
 
 __all__ = ["CostFn", "FieldResult", "ObstacleSet", "Path", "cost_field", "euclid", "shortest_path"]
 
@@ -69,132 +86,6 @@ _EDGE_GROUP = 32  # obstacle edges per bounding-box group in the crossing test
 _BLOCK = 1 << 20  # max elements of one (segments x edges) or (targets x vertices) block
 _BATCH_REL = 0.01  # legs tested per batch in _astar: f within this x h(source)
 _CHUNK = 8  # shrunk edges per bounding circle in the lazy (single-query) crossing test
-
-
-def euclid(dx_m: F64, dy_m: F64) -> F64:
-    """Euclidean leg length in metres, the default ``cost_fn``; any matching shapes."""
-    return np.sqrt(dx_m * dx_m + dy_m * dy_m)
-
-
-def _explode(geoms: Iterable[Any] | BaseGeometry) -> list[Polygon]:
-    """Flatten (multi)polygons and collections to non-empty polygons."""
-    items = [geoms] if isinstance(geoms, BaseGeometry) else list(geoms)
-    out: list[Polygon] = []
-    for g in items:
-        if g is None or g.is_empty:
-            continue
-        if isinstance(g, Polygon):
-            out.append(g)
-        elif hasattr(g, "geoms"):
-            out.extend(_explode(list(g.geoms)))
-        else:
-            msg = f"no-fly obstacle is a {g.geom_type}, not a polygon"
-            raise AirspaceError(msg, fix="pass Polygon or MultiPolygon geometries")
-    return out
-
-
-def _xy(a: ArrayLike) -> F64:
-    """Return ``a`` as a float64 (n, 2) array."""
-    return np.asarray(a, dtype=np.float64).reshape(-1, 2)
-
-
-def _in_wedge(ein: F64, eout: F64, dx: F64, dy: F64) -> NDArray[np.bool_]:
-    """Whether directions (dx, dy) point strictly into the obstacle at a convex vertex.
-
-    ``ein``/``eout`` are unit edge directions of shape (..., 2) broadcasting with dx/dy.
-    """
-    tol = _TURN_TOL * (np.abs(dx) + np.abs(dy))
-    left_in = ein[..., 0] * dy - ein[..., 1] * dx > tol
-    return left_in & (eout[..., 0] * dy - eout[..., 1] * dx > tol)
-
-
-def _pseudo_angle(dx: F64, dy: F64) -> F64:
-    """Diamond angle in [0, 4): monotone in atan2 angle, cheap; NaN for zero vectors."""
-    with np.errstate(invalid="ignore", divide="ignore"):
-        p = dy / (np.abs(dx) + np.abs(dy))
-    return np.where(dx >= 0, np.where(dy >= 0, p, 4.0 + p), 2.0 - p)
-
-
-def _hits(a: F64, b: F64, p: F64, q: F64) -> NDArray[np.bool_]:
-    """Whether closed segments a->b (n, 2) touch any closed edge p->q (E, 2); (n,)."""
-    ax, ay, bx, by = a[:, :1], a[:, 1:], b[:, :1], b[:, 1:]
-    px, py, qx, qy = p[:, 0], p[:, 1], q[:, 0], q[:, 1]
-    dx, dy, ex, ey = bx - ax, by - ay, qx - px, qy - py
-    o1 = dx * (py - ay) - dy * (px - ax)  # side of p w.r.t. line ab
-    den = dx * ey - dy * ex
-    o3 = ex * (ay - py) - ey * (ax - px)  # side of a w.r.t. line pq
-    hit = (o1 * (o1 + den) <= 0.0) & (o3 * (o3 - den) <= 0.0)
-    coll = hit & (den == 0.0) & (o1 == 0.0)
-    if coll.any():  # collinear pairs must also overlap in extent
-        r, c = np.nonzero(coll)
-        lo = np.maximum(np.minimum(a[r], b[r]), np.minimum(p[c], q[c]))
-        hi = np.minimum(np.maximum(a[r], b[r]), np.maximum(p[c], q[c]))
-        hit[r, c] = np.all(lo <= hi, axis=1)
-    return hit.any(axis=1)
-
-
-def _touch(a: F64, b: F64, p: F64, q: F64) -> NDArray[np.bool_]:
-    """Element-wise :func:`_hits`: whether closed segment a->b touches closed edge p->q; (n,)."""
-    ax, ay, bx, by = a[:, 0], a[:, 1], b[:, 0], b[:, 1]
-    px, py, qx, qy = p[:, 0], p[:, 1], q[:, 0], q[:, 1]
-    dx, dy, ex, ey = bx - ax, by - ay, qx - px, qy - py
-    o1 = dx * (py - ay) - dy * (px - ax)
-    den = dx * ey - dy * ex
-    o3 = ex * (ay - py) - ey * (ax - px)
-    hit = (o1 * (o1 + den) <= 0.0) & (o3 * (o3 - den) <= 0.0)
-    coll = hit & (den == 0.0) & (o1 == 0.0)
-    if coll.any():
-        r = np.flatnonzero(coll)
-        lo = np.maximum(np.minimum(a[r], b[r]), np.minimum(p[r], q[r]))
-        hi = np.minimum(np.maximum(a[r], b[r]), np.maximum(p[r], q[r]))
-        hit[r] = np.all(lo <= hi, axis=1)
-    return hit
-
-
-def _dist2(v: F64, vv: F64, w: F64) -> F64:
-    """Squared distance from points ``w`` to segments 0->``v`` (broadcasting, last axis xy).
-
-    ``vv`` is ``|v|^2`` with zero-length segments set to 1 (shape of ``v`` without its
-    last axis); relative coordinates.
-    """
-    lam = (v[..., 0] * w[..., 0] + v[..., 1] * w[..., 1]) / vv
-    lam = np.minimum(np.maximum(lam, 0.0), 1.0)
-    dx, dy = w[..., 0] - lam * v[..., 0], w[..., 1] - lam * v[..., 1]
-    return dx * dx + dy * dy
-
-
-def _ranges(
-    lo: NDArray[np.intp], hi: NDArray[np.intp]
-) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
-    """Concatenated ``range(lo[i], hi[i])`` for all i, and the i of each element."""
-    cnt = hi - lo
-    owner = np.repeat(np.arange(len(lo)), cnt)
-    return owner, lo[owner] + np.arange(len(owner)) - np.repeat(np.cumsum(cnt) - cnt, cnt)
-
-
-class _EdgeIndex(NamedTuple):
-    """Circles around the shrunk edges: per merged polygon, then per run of edges."""
-
-    centre: F64  # (P, 2) a point inside each merged polygon
-    core2: F64  # (P,) squared radius of a disk there inside the shrunk polygon (-1: none)
-    reach2: F64  # (P,) squared radius of a circle there around all its edge runs
-    bounds: NDArray[np.intp]  # (P + 1,) runs of polygon i: bounds[i]:bounds[i + 1]
-    run_centre: F64  # (K, 2)
-    run_r2: F64  # (K,) squared radius around the run's edges
-    run_first: NDArray[np.intp]  # (K,) first edge of the run in ObstacleSet._edges
-    run_size: NDArray[np.intp]  # (K,) number of edges
-
-
-def _bitangent(ein: F64, eout: F64, dx: F64, dy: F64) -> NDArray[np.bool_]:
-    """Whether the line along (dx, dy) through a convex vertex misses its open wedge.
-
-    True iff neither (dx, dy) nor its opposite points strictly into the obstacle, i.e.
-    the line is tangent to the obstacle there (or runs along an edge).
-    """
-    tol = _TURN_TOL * (np.abs(dx) + np.abs(dy))
-    c1 = ein[..., 0] * dy - ein[..., 1] * dx
-    c2 = eout[..., 0] * dy - eout[..., 1] * dx
-    return ~(((c1 > tol) & (c2 > tol)) | ((c1 < -tol) & (c2 < -tol)))
 
 
 @dataclass(frozen=True, eq=False)
@@ -345,7 +236,8 @@ class ObstacleSet:
         pe, ee = p[e], q[e] - p[e]
         side_t = ee[:, 0] * (t[:, 1] - pe[:, 1]) - ee[:, 1] * (t[:, 0] - pe[:, 0])
         side_o = ee[:, 0] * (o[:, 1] - pe[:, 1]) - ee[:, 1] * (o[:, 0] - pe[:, 0])
-        return (e < 0) | (side_t * side_o > 0.0) | ((dx == 0.0) & (dy == 0.0))
+        seen: NDArray[np.bool_] = (e < 0) | (side_t * side_o > 0.0) | ((dx == 0.0) & (dy == 0.0))
+        return seen
 
     @cached_property
     def _vertex_radial(self) -> tuple[F64, NDArray[np.intp]]:

@@ -18,7 +18,7 @@ from lowalt.errors import GeodataError
 from lowalt.geo.airspace import RESTRICTIONS, Zone
 from lowalt.geo.clearance import Runway
 from lowalt.geo.crs import DEFAULT_METRIC_CRS, WGS84
-from lowalt.scenario.schema import MAX_HEIGHT_M, MAX_NAME_CHARS
+from lowalt.limits import MAX_HEIGHT_M, MAX_NAME_CHARS
 
 __all__ = ["load_runways", "load_zones", "route_to_geodataframe", "route_to_geojson"]
 

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import json
 import logging
+import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -28,9 +30,9 @@ from lowalt.errors import AirspaceError, ScenarioError
 from lowalt.geo.crs import WGS84, transformer
 from lowalt.geo.ed269 import is_ed269, read_ed269, zones_to_ed269
 from lowalt.geo.layers import POLYGON_TYPES, read_layer
-from lowalt.scenario.schema import MAX_HEIGHT_M, Scenario, ZoneSpec
+from lowalt.limits import MAX_HEIGHT_M
 
-__all__ = ["Airspace", "Zone", "load_airspace"]
+__all__ = ["Airspace", "TypedZone", "Zone", "load_airspace"]
 
 log = logging.getLogger(__name__)
 
@@ -117,44 +119,119 @@ class Airspace:
         return gdf.to_crs(WGS84)
 
 
-def load_airspace(scenario: Scenario) -> Airspace:
-    """Collect the zones of a scenario's ``airspace`` section, in its metric CRS.
+@dataclass(frozen=True)
+class TypedZone:
+    """A zone typed in by hand (WGS84), before it is projected: a polygon or a circle.
+
+    Attributes
+    ----------
+    name, restriction
+        Labels (restriction in ED-269 vocabulary, lower case: one of ``RESTRICTIONS``).
+    lower_m, upper_m
+        Vertical limits, metres above ground (``0 <= lower_m < upper_m``).
+    polygon_lonlat
+        Outline as (lon, lat) pairs, WGS84 degrees; ``None`` for a circle.
+    center_lonlat, radius_m
+        Centre (lon, lat), WGS84 degrees, and radius, metres, of a circle; ``None`` and 0
+        for a polygon.
+    provenance, source
+        Where the zone comes from.
+    """
+
+    name: str
+    restriction: str
+    lower_m: float
+    upper_m: float
+    polygon_lonlat: tuple[tuple[float, float], ...] | None = None
+    center_lonlat: tuple[float, float] | None = None
+    radius_m: float = 0.0
+    provenance: str = "modeled"
+    source: str = ""
+
+    def __post_init__(self) -> None:
+        # A scenario's zones are checked by its schema first (with located messages); these
+        # plain checks guard direct callers.
+        if self.restriction not in RESTRICTIONS:
+            msg = f"restriction {self.restriction!r} is not one of {', '.join(RESTRICTIONS)}"
+            raise ValueError(msg)
+        if not 0 <= self.lower_m < self.upper_m <= MAX_HEIGHT_M:  # also refuses NaN
+            msg = f"altitude limits {self.lower_m}..{self.upper_m} m are not a valid band"
+            raise ValueError(msg)
+        if (self.polygon_lonlat is None) == (self.center_lonlat is None):
+            msg = "give exactly one of 'polygon_lonlat' or 'center_lonlat'"
+            raise ValueError(msg)
+        if self.center_lonlat is not None and not 0 < self.radius_m < math.inf:
+            msg = f"radius_m must be a finite number > 0, got {self.radius_m}"
+            raise ValueError(msg)
+
+
+def load_airspace(
+    files: Sequence[Path] = (),
+    zones: Sequence[TypedZone] = (),
+    *,
+    metric_crs: str,
+    scenario_file: str | None = None,
+    key_path: str = "airspace",
+) -> Airspace:
+    """Collect zones from files and typed-in zones, in one metric CRS.
+
+    Parameters
+    ----------
+    files
+        Resolved paths of zone layers: ED-269 JSON, or GeoJSON / GeoPackage polygons with
+        ``name``, ``restriction``, ``lower_m`` and ``upper_m`` (metres above ground).
+    zones
+        Zones typed in by hand (WGS84 outlines or circles).
+    metric_crs
+        The projected CRS of the returned outlines (``"EPSG:4547"``).
+    scenario_file
+        The scenario naming the files and zones, for messages (``None``: messages name the
+        data file alone).
+    key_path
+        Where ``files`` and ``zones`` live in the scenario: messages name
+        ``<key_path>.files[i]`` and ``<key_path>.zones[i]``.
+
+    Returns
+    -------
+    Airspace
+        The zones of the files (in order, one per feature or ED-269 volume), then the typed
+        zones.
 
     Raises
     ------
-    ScenarioError, GeodataError
+    ScenarioError, GeodataError, AirspaceError
         For unreadable files, missing attributes, invalid geometry or limits.
     """
-    crs = scenario.metric_crs
-    zones: list[Zone] = []
-    for i, f in enumerate(scenario.airspace.files):
-        key = f"airspace.files[{i}]"
-        if _looks_ed269(scenario.resolve(f)):
+    crs = metric_crs
+    out: list[Zone] = []
+    for i, path in enumerate(files):
+        key = f"{key_path}.files[{i}]"
+        if _looks_ed269(path):
             try:
-                zones.extend(Zone(**r) for r in read_ed269(scenario.resolve(f), metric_crs=crs))
+                out.extend(Zone(**r) for r in read_ed269(path, metric_crs=crs))
             except AirspaceError as exc:
                 raise AirspaceError(
                     exc.message,
-                    file=f"{scenario.path} -> {exc.file}",
+                    file=f"{scenario_file} -> {exc.file}" if scenario_file else exc.file,
                     key_path=f"{key}: {exc.key_path}",
                     fix=exc.fix,
                 ) from None
             continue
         gdf = read_layer(
-            scenario.resolve(f),
+            path,
             geom_types=POLYGON_TYPES,
             what="airspace layer",
             key_path=key,
-            scenario_file=str(scenario.path),
+            scenario_file=scenario_file,
             required_columns=("name", "restriction", "lower_m", "upper_m"),
         ).to_crs(crs)
+        where = f"{scenario_file} -> {path}" if scenario_file else str(path)
         for j, row in enumerate(gdf.itertuples(index=False)):
-            where = f"{scenario.path} -> {scenario.resolve(f)}"
-            zones.append(_zone_from_row(row, f"{key} feature {j}", where))
-    for i, spec in enumerate(scenario.airspace.zones):
-        zones.append(_zone_from_spec(spec, crs, f"airspace.zones[{i}]", str(scenario.path)))
-    log.info("airspace: %d zone(s)", len(zones))
-    return Airspace(tuple(zones), crs)
+            out.append(_zone_from_row(row, f"{key} feature {j}", where))
+    for i, typed in enumerate(zones):
+        out.append(_zone_from_typed(typed, crs, f"{key_path}.zones[{i}]", scenario_file))
+    log.info("airspace: %d zone(s)", len(out))
+    return Airspace(tuple(out), crs)
 
 
 def _looks_ed269(path: Path) -> bool:
@@ -212,12 +289,12 @@ def _zone_from_row(row: object, where: str, scenario_file: str) -> Zone:
     )
 
 
-def _zone_from_spec(spec: ZoneSpec, crs: str, key: str, scenario_file: str) -> Zone:
+def _zone_from_typed(spec: TypedZone, crs: str, key: str, scenario_file: str | None) -> Zone:
     fwd = transformer(WGS84, crs)
     geom: BaseGeometry
-    if spec.circle is not None:
-        x, y = fwd.transform(spec.circle.lon, spec.circle.lat)
-        geom = Point(x, y).buffer(spec.circle.radius_m, quad_segs=32)
+    if spec.center_lonlat is not None:
+        x, y = fwd.transform(*spec.center_lonlat)
+        geom = Point(x, y).buffer(spec.radius_m, quad_segs=32)
     else:
         assert spec.polygon_lonlat is not None
         ring = Polygon(spec.polygon_lonlat)

@@ -306,8 +306,8 @@ def clearance_zone(
         msg = "clearance_zone needs at least one runway"
         raise AirspaceError(msg)
     for rw in runways:
-        if not isinstance(rw, Runway):
-            msg = f"expected Runway, got {type(rw).__name__}"
+        if not isinstance(rw, Runway):  # callers without a type checker
+            msg = f"expected Runway, got {type(rw).__name__}"  # type: ignore[unreachable]
             raise AirspaceError(msg)
     rects = [runway_rectangle(rw, lateral_m=lateral_m, beyond_end_m=beyond_end_m) for rw in runways]
     hull = MultiPolygon(rects).convex_hull

@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import logging
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
@@ -26,7 +28,7 @@ from lowalt.errors import ScenarioError
 from lowalt.geo.crs import WGS84, transformer
 from lowalt.geo.grid import DemandGrid
 from lowalt.geo.layers import POINT_TYPES, read_layer
-from lowalt.scenario.schema import MAX_DRONES_PER_DOCK, Scenario
+from lowalt.limits import MAX_DRONES_PER_DOCK
 
 __all__ = ["Docks", "distribute_drones", "load_docks", "modeled_layout"]
 
@@ -82,7 +84,8 @@ def _hex_lattice(cells_xy: npt.NDArray[np.float64], spacing_m: float) -> npt.NDA
         float(np.min(np.diff(np.unique(cells_xy[:, 0])))) if len(cells_xy) > 1 else spacing_m
     )
     dist, _ = cKDTree(cells_xy).query(pts)
-    return pts[dist <= cell_size * 0.75]
+    kept: npt.NDArray[np.float64] = pts[dist <= cell_size * 0.75]
+    return kept
 
 
 def _fit_count(
@@ -214,75 +217,75 @@ def distribute_drones(service_cells: npt.ArrayLike, drones_total: int) -> npt.ND
 
 
 def load_docks(
-    s: Scenario,
-    grid: DemandGrid,
-    allowed: npt.NDArray[np.bool_],
     *,
-    unservable_geoms: list[BaseGeometry],
+    metric_crs: str,
+    sites: Sequence[tuple[str, float, float, int]] | None = None,
+    file: Path | None = None,
+    file_label: str | None = None,
+    unservable_geoms: Sequence[BaseGeometry],
     area_m: BaseGeometry,
     water_m: BaseGeometry | None,
     warnings: list[str],
+    scenario_file: str | None = None,
+    key_path: str = "docks",
 ) -> Docks:
-    """Docks of a scenario: generated (``modeled``), typed in (``listed``) or read (``file``).
+    """Docks given by hand (``sites``) or read from a point layer (``file``), checked.
+
+    Give exactly one of ``sites`` and ``file``. A modeled layout is :func:`modeled_layout`.
 
     Parameters
     ----------
-    s
-        The scenario.
-    grid
-        Demand cells (shape the modeled layout).
-    allowed
-        (N,) cells a modeled dock may stand on.
+    metric_crs
+        The projected CRS of the returned positions (``"EPSG:4547"``).
+    sites
+        ``(name, lon, lat, drones)`` per dock: WGS84 degrees, drones 1-100.
+    file
+        Resolved path of a point layer; optional properties ``name`` (unique), ``drones``
+        (a whole number 1-100, default 1), ``provenance``, ``source``.
+    file_label
+        Stored as each dock's source when the layer has no ``source`` (default: ``file``).
     unservable_geoms
         Metric no-fly outlines a dock may not stand in.
     area_m, water_m
         Service area and water, metric CRS (for checks of given docks).
     warnings
         Collects non-fatal findings (docks on water or outside the area).
+    scenario_file
+        The scenario naming the docks, for messages.
+    key_path
+        Where the sites or the file live in the scenario (``"docks.sites"``, ``"docks.file"``);
+        messages about one of ``sites`` name ``<key_path>[i]``.
+
+    Returns
+    -------
+    Docks
+        Positions in metres (``metric_crs``), in the order given.
 
     Raises
     ------
     ScenarioError
-        For docks inside no-fly zones, implausibly far away, or too many for the area.
+        For docks inside no-fly zones, implausibly far (over 100 km) from the area, or a bad
+        ``drones`` value in the layer.
+    GeodataError
+        For an unreadable or malformed layer.
     """
-    cfg = s.docks
-    if cfg.layout == "modeled":
-        try:
-            return modeled_layout(
-                grid,
-                cfg.count,
-                allowed=allowed,
-                drones_total=cfg.drones_total,
-                lloyd_iterations=cfg.lloyd_iterations,
-                source=(
-                    f"modeled: centroidal-Voronoi layout of {cfg.count} docks over the area, "
-                    "seeded from a hexagonal lattice, moved to land outside no-fly zones; "
-                    "not an official site"
-                ),
-            )
-        except ValueError as exc:
-            raise ScenarioError(
-                f"{exc}.",
-                file=str(s.path),
-                key_path="docks.count",
-                fix="lower docks.count or use a finer demand.grid_spacing_m.",
-            ) from None
-    if cfg.layout == "listed":
-        key = "docks.sites"
-        lon = np.array([d.lon for d in cfg.sites])
-        lat = np.array([d.lat for d in cfg.sites])
-        names = tuple(d.name for d in cfg.sites)
-        drones = np.array([d.drones for d in cfg.sites], dtype=np.int64)
+    if (sites is None) == (file is None):
+        msg = "give exactly one of 'sites' and 'file'"
+        raise ValueError(msg)
+    if sites is not None:
+        lon = np.array([d[1] for d in sites])
+        lat = np.array([d[2] for d in sites])
+        names = tuple(d[0] for d in sites)
+        drones = np.array([d[3] for d in sites], dtype=np.int64)
         prov, src = ("as given",) * len(names), ("typed into the scenario",) * len(names)
     else:
-        assert cfg.file is not None
-        key = "docks.file"
+        assert file is not None
         gdf = read_layer(
-            s.resolve(cfg.file),
+            file,
             geom_types=POINT_TYPES,
             what="dock layer",
-            key_path=key,
-            scenario_file=str(s.path),
+            key_path=key_path,
+            scenario_file=scenario_file,
             unique_columns=("name",),  # as docks.sites[].name
         )
         lon, lat = gdf.geometry.x.to_numpy(), gdf.geometry.y.to_numpy()
@@ -291,24 +294,32 @@ def load_docks(
             if "name" in gdf
             else tuple(f"D{i + 1:03d}" for i in range(len(gdf)))
         )
-        drones = _drones_column(gdf, s, key, s.resolve(cfg.file))
+        where = f"{scenario_file} -> {file}" if scenario_file else str(file)
+        drones = _drones_column(gdf, where, key_path)
         prov = (
             tuple(str(v) for v in gdf["provenance"])
             if "provenance" in gdf
             else (("as given",) * len(gdf))
         )
-        src = (
-            tuple(str(v) for v in gdf["source"])
-            if "source" in gdf
-            else ((str(cfg.file),) * len(gdf))
-        )
-    x, y = transformer(WGS84, s.metric_crs).transform(lon, lat)
+        label = str(file) if file_label is None else file_label
+        src = tuple(str(v) for v in gdf["source"]) if "source" in gdf else ((label,) * len(gdf))
+    x, y = transformer(WGS84, metric_crs).transform(lon, lat)
     xy = np.column_stack([x, y]).astype(np.float64)
-    _check_given(xy, names, key, s, unservable_geoms, area_m, water_m, warnings)
+    _check_given(
+        xy,
+        names,
+        key_path,
+        sites is not None,
+        scenario_file,
+        unservable_geoms,
+        area_m,
+        water_m,
+        warnings,
+    )
     return Docks(names=names, xy=xy, drones=drones, provenance=prov, source=src)
 
 
-def _drones_column(gdf: object, s: Scenario, key: str, path: object) -> npt.NDArray[np.int64]:
+def _drones_column(gdf: object, where: str, key: str) -> npt.NDArray[np.int64]:
     """Drones per dock of a dock layer: a whole number 1-100 each (1 without the column)."""
     import pandas as pd
 
@@ -331,7 +342,7 @@ def _drones_column(gdf: object, s: Scenario, key: str, path: object) -> npt.NDAr
         )
         raise ScenarioError(
             f"feature {i} of the dock layer: drones = {_show(gdf['drones'].iloc[i])} {why}.",
-            file=f"{s.path} -> {path}",
+            file=where,
             key_path=key,
             fix=f"give 'drones' as a whole number from 1 to {MAX_DRONES_PER_DOCK} "
             "(or leave it out for 1).",
@@ -349,8 +360,9 @@ def _check_given(
     xy: npt.NDArray[np.float64],
     names: tuple[str, ...],
     key: str,
-    s: Scenario,
-    unservable_geoms: list[BaseGeometry],
+    indexed: bool,
+    scenario_file: str | None,
+    unservable_geoms: Sequence[BaseGeometry],
     area_m: BaseGeometry,
     water_m: BaseGeometry | None,
     warnings: list[str],
@@ -361,8 +373,8 @@ def _check_given(
         i = int(np.flatnonzero(far)[0])
         raise ScenarioError(
             f"dock {names[i]!r} lies more than {_FAR_M / 1000:g} km from the area.",
-            file=str(s.path),
-            key_path=f"{key}[{i}]" if key == "docks.sites" else key,
+            file=scenario_file,
+            key_path=f"{key}[{i}]" if indexed else key,
             fix="check its coordinates (lat about 30.5 and lon about 114.4 for Optics Valley).",
         )
     for g in unservable_geoms:
@@ -371,8 +383,8 @@ def _check_given(
             i = int(np.flatnonzero(inside)[0])
             raise ScenarioError(
                 f"dock {names[i]!r} stands inside a no-fly zone at cruise altitude.",
-                file=str(s.path),
-                key_path=f"{key}[{i}]" if key == "docks.sites" else key,
+                file=scenario_file,
+                key_path=f"{key}[{i}]" if indexed else key,
                 fix="move the dock out of the zone, or drop the zone's restriction from "
                 "airspace.blocking_restrictions if flights there are authorized.",
             )

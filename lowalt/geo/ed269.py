@@ -29,7 +29,7 @@ from shapely.geometry import Point, Polygon, mapping
 
 from lowalt.errors import AirspaceError
 from lowalt.geo.crs import WGS84, check_lonlat, transformer
-from lowalt.scenario.schema import MAX_GEODATA_BYTES, MAX_HEIGHT_M, MAX_RADIUS_M
+from lowalt.limits import MAX_GEODATA_BYTES, MAX_HEIGHT_M, MAX_RADIUS_M
 
 __all__ = ["ZoneLike", "is_ed269", "read_ed269", "zones_from_ed269", "zones_to_ed269"]
 
@@ -37,15 +37,24 @@ __all__ = ["ZoneLike", "is_ed269", "read_ed269", "zones_from_ed269", "zones_to_e
 class ZoneLike(Protocol):
     """What :func:`zones_to_ed269` needs of a zone (:class:`lowalt.geo.airspace.Zone` fits)."""
 
-    name: str
-    restriction: str
-    lower_m: float
-    upper_m: float
-    geometry: Any
-    provenance: str
-    source: str
-    reason: str
-    windows: tuple[tuple[datetime, datetime], ...]
+    @property
+    def name(self) -> str: ...  # noqa: D102
+    @property
+    def restriction(self) -> str: ...  # noqa: D102
+    @property
+    def lower_m(self) -> float: ...  # noqa: D102
+    @property
+    def upper_m(self) -> float: ...  # noqa: D102
+    @property
+    def geometry(self) -> Any: ...  # noqa: D102
+    @property
+    def provenance(self) -> str: ...  # noqa: D102
+    @property
+    def source(self) -> str: ...  # noqa: D102
+    @property
+    def reason(self) -> str: ...  # noqa: D102
+    @property
+    def windows(self) -> tuple[tuple[datetime, datetime], ...]: ...  # noqa: D102
 
 
 _TO_ED = {

@@ -88,7 +88,8 @@ class DemandGrid:
         idx = np.arange(self.n) if index is None else np.asarray(index, dtype=np.int64)
         h = self.spacing_m / 2.0
         x, y = self.xy[idx, 0], self.xy[idx, 1]
-        return shapely.box(x - h, y - h, x + h, y + h)
+        boxes: npt.NDArray[np.object_] = shapely.box(x - h, y - h, x + h, y + h)
+        return boxes
 
 
 def build_grid(

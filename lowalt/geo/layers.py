@@ -29,14 +29,14 @@ import shapely
 
 from lowalt.errors import GeodataError, ScenarioError
 from lowalt.geo.crs import WGS84
-from lowalt.scenario.schema import (
+from lowalt.geo.files import check_data_file
+from lowalt.limits import (
     MAX_DISTANCE_M,
     MAX_DRONES_PER_DOCK,
     MAX_GEODATA_BYTES,
     MAX_HEIGHT_M,
     MAX_NAME_CHARS,
     MAX_WEIGHT,
-    check_data_file,
 )
 
 __all__ = ["COLUMN_RULES", "POINT_TYPES", "POLYGON_TYPES", "ColumnRule", "read_layer"]

@@ -33,6 +33,7 @@ import geopandas as gpd
 import numpy as np
 import shapely
 from ortools.sat.python import cp_model
+from pyproj import Transformer
 from shapely.geometry import LineString, Point, Polygon
 from shapely.strtree import STRtree
 
@@ -41,7 +42,7 @@ from lowalt.flight._crossings import ZoneCrossing, zone_crossings
 from lowalt.flight.routing import Route
 from lowalt.geo.airspace import Zone
 from lowalt.geo.crs import DEFAULT_METRIC_CRS, WGS84, transformer
-from lowalt.scenario.schema import MAX_DISTANCE_M, MAX_HEIGHT_M
+from lowalt.limits import MAX_DISTANCE_M, MAX_HEIGHT_M
 
 __all__ = [
     "AirspaceFinding",
@@ -194,15 +195,24 @@ def check_against_airspace(
     (e.g. its own airport).
     """
     zones = tuple(zones)
-    out = []
+    out: list[AirspaceFinding] = []
     for r in routes:
         inv = transformer(r.metric_crs, WGS84)
+        band = (r.lower_m, r.upper_m)
+
+        def flown(s0: float, s1: float, band: tuple[float, float] = band) -> tuple[float, float]:
+            return band
+
+        def to_lonlat(x: float, y: float, inv: Transformer = inv) -> tuple[float, float]:
+            lon, lat = inv.transform(x, y)
+            return float(lon), float(lat)
+
         found = zone_crossings(
             r.track_xy,
             r.corridor_half_width_m,
             zones,
-            lambda s0, s1, r=r: (r.lower_m, r.upper_m),
-            lambda x, y, inv=inv: tuple(float(v) for v in inv.transform(x, y)),  # type: ignore[misc]
+            flown,
+            to_lonlat,
         )
         out.extend(AirspaceFinding(r.id, c) for c in found)
     return tuple(out)
@@ -337,29 +347,29 @@ def assign_layers(
 
     def build(n_fixed: int | None) -> tuple[cp_model.CpModel, list[Any], Any, Any]:
         m = cp_model.CpModel()
-        x = [m.NewIntVar(0, k_max - 1, f"x{i}") for i in range(len(routes))]
-        top = m.NewIntVar(1, k_max, "layers")
+        x = [m.new_int_var(0, k_max - 1, f"x{i}") for i in range(len(routes))]
+        top = m.new_int_var(1, k_max, "layers")
         for xi in x:
-            m.Add(xi <= top - 1)
+            m.add(xi <= top - 1)
         for i, j in sorted(pairs):
-            m.Add(x[i] != x[j])
+            m.add(x[i] != x[j])
         dev = []
         for i, xi in enumerate(x):
-            d = m.NewIntVar(0, k_max, f"d{i}")
-            m.AddAbsEquality(d, xi - pref[i])
+            d = m.new_int_var(0, k_max, f"d{i}")
+            m.add_abs_equality(d, xi - pref[i])
             dev.append(d)
         if n_fixed is None:
-            m.Minimize(top)
+            m.minimize(top)
         else:
-            m.Add(top == n_fixed)
-            m.Minimize(sum(dev))
+            m.add(top == n_fixed)
+            m.minimize(sum(dev))
         return m, x, top, dev
 
-    def solve(m: cp_model.CpModel) -> tuple[cp_model.CpSolver, int]:
+    def solve(m: cp_model.CpModel) -> tuple[cp_model.CpSolver, Any]:
         s = cp_model.CpSolver()
         s.parameters.max_time_in_seconds = max(0.1, time_limit_s - (time.perf_counter() - t0))
         s.parameters.num_workers = workers
-        return s, s.Solve(m)
+        return s, s.solve(m)
 
     m1, x1, top1, _ = build(None)
     s1, st1 = solve(m1)
@@ -370,14 +380,14 @@ def assign_layers(
         )
     if st1 not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         raise InfeasibleError(f"no layer assignment found within {time_limit_s:g} s")
-    n = int(s1.Value(top1))
-    bound = math.ceil(s1.BestObjectiveBound() - 1e-9)
+    n = int(s1.value(top1))
+    bound = math.ceil(s1.best_objective_bound - 1e-9)
     m2, x2, _, _ = build(n)
     s2, st2 = solve(m2)
     if st2 in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        vals = [int(s2.Value(v)) for v in x2]
+        vals = [int(s2.value(v)) for v in x2]
     else:  # keep the phase-1 solution
-        vals, st2 = [int(s1.Value(v)) for v in x1], cp_model.FEASIBLE
+        vals, st2 = [int(s1.value(v)) for v in x1], cp_model.FEASIBLE
     optimal = st1 == cp_model.OPTIMAL and st2 == cp_model.OPTIMAL
     bands = {
         r.id: (band_min_m + v * h, band_min_m + (v + 1) * h)
@@ -418,9 +428,9 @@ def network_stats(
             [Point(r.track_xy.coords[k]) for r in (a, b) for k in (0, -1)]
         ).buffer(1.0)
         crossings += int(not inter.difference(ends).is_empty)
-    by_type_len: dict[str, float] = Counter()
+    by_type_len: dict[str, float] = {}
     for r in routes:
-        by_type_len[r.type] += r.length_m / 1000
+        by_type_len[r.type] = by_type_len.get(r.type, 0) + r.length_m / 1000
     out: dict[str, Any] = {
         "n_routes": len(routes),
         "by_type": dict(Counter(r.type for r in routes)),

@@ -13,15 +13,10 @@ import time
 __all__ = ["ENTRY_PASS_S", "MODEL_ENTRY_S", "fits"]
 
 ENTRY_PASS_S = 1.5e-7
-"""Seconds per stored entry for one vectorised pass over a matrix (a sort, a CSC
-conversion, a coverage build, a greedy cover). Measured on 2 cores over 14 M entries
-(1,000 × 20,000 and 20,000 × 1,000, 30 % unreachable): sort of the distinct times
-1.4e-7, coverage at the largest time 0.6–1.1e-7, greedy cover 0.8e-7, with other jobs
-sharing the cores; the estimate keeps that margin."""
+"""Seconds per stored entry for one vectorised matrix pass (sort, coverage, greedy), with margin."""
 
 MODEL_ENTRY_S = 2e-6
-"""Seconds per nonzero to build a math_opt model and start HiGHS on it (model proto,
-HiGHS' copy and presolve; measured about 0.5–1e-6 on 2 cores)."""
+"""Seconds per nonzero to build a math_opt model and start HiGHS on it, with a margin."""
 
 
 def fits(deadline: float, seconds: float) -> bool:

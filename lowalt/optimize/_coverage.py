@@ -31,18 +31,13 @@ _DENSE_DOMINANCE_LIMIT = 6000
 """Largest number of columns (or rows) for which the pairwise dominance test is run."""
 _DENSE_ROWS = 2000
 _DENSE_ROWS_WORK = 2e6
-"""``dominated_rows`` tests pairs with one sparse product up to ``_DENSE_ROWS`` rows
-and this many multiply-adds (milliseconds; the first call of the compiled test in a
-process costs about 0.2 s to load)."""
+"""Up to ``_DENSE_ROWS`` rows and this many multiply-adds, one sparse product tests all pairs."""
 _BITSET_BYTES = 256 * 2**20
 """Largest per-row bitset table ``dominated_rows`` builds (beyond it, it counts instead)."""
 DOMINANCE_WORK_PER_S = 5e8
-"""Words (or sites) the compiled row-dominance test compares per second, for its
-``budget_s`` cap: measured about 1.6e9 on 2 cores (20,000 rows × 1,000 sites, 5 M
-nonzeros); a third of that keeps the cap on shared cores."""
+"""Words the compiled row-dominance test compares per second, for ``budget_s`` (with margin)."""
 _DOMINANCE_WORK_LIMIT = 5e8
-"""Most multiply-adds (sum of squared counts) the pairwise test may cost; measured about
-3e8 per second on one core, so the test never takes more than about 2 s."""
+"""Most multiply-adds (sum of squared counts) the pairwise test may cost: about 2 s at most."""
 
 
 def keep_entries(mat: sp.csr_array, keep: NDArray[np.bool_], *,
@@ -99,7 +94,8 @@ def coverage_rows(
 
 def row_degrees(cov: sp.csr_array) -> NDArray[np.int64]:
     """Return the number of stored entries per row."""
-    return np.diff(cov.indptr).astype(np.int64)
+    deg: NDArray[np.int64] = np.diff(cov.indptr).astype(np.int64)
+    return deg
 
 
 def gather_rows(cov: sp.csr_array, rows: NDArray[np.int64]) -> NDArray[np.int64]:
@@ -110,7 +106,8 @@ def gather_rows(cov: sp.csr_array, rows: NDArray[np.int64]) -> NDArray[np.int64]
     if total == 0:
         return np.zeros(0, dtype=np.int64)
     offsets = np.repeat(starts - np.concatenate(([0], np.cumsum(lengths)[:-1])), lengths)
-    return cov.indices[offsets + np.arange(total)].astype(np.int64)
+    cols: NDArray[np.int64] = cov.indices[offsets + np.arange(total)].astype(np.int64)
+    return cols
 
 
 def dedupe_rows(
@@ -166,7 +163,7 @@ def dedupe_rows(
     remap[order] = np.arange(order.size)
     group = remap[group]
     merged = np.bincount(group, weights=weights, minlength=reps.size)
-    return reps, group, merged
+    return reps, group.astype(np.int64, copy=False), merged.astype(np.float64, copy=False)
 
 
 def _subset_matrix(cov: sp.csr_array, max_rows: int = _DENSE_DOMINANCE_LIMIT,
@@ -185,7 +182,8 @@ def _subset_matrix(cov: sp.csr_array, max_rows: int = _DENSE_DOMINANCE_LIMIT,
     c = sp.csr_array(cov, dtype=np.int32)
     inter = (c @ c.T).toarray()
     deg = row_degrees(cov)
-    return inter == deg[:, None]
+    subset: NDArray[np.bool_] = inter == deg[:, None]
+    return subset
 
 
 def dominated_columns(
@@ -229,7 +227,8 @@ def dominated_columns(
         if s_exact is None:
             return np.zeros(candidates.size, dtype=bool)
         s &= s_exact.T  # the stronger column's exact rows lie within the weaker one's
-    return s.sum(axis=1) >= max(int(times), 1)
+    dominated: NDArray[np.bool_] = s.sum(axis=1) >= max(int(times), 1)
+    return dominated
 
 
 @njit(cache=True, nogil=True)

@@ -44,17 +44,11 @@ INITIAL_ROWS = 1000
 LOCAL_SEARCH_SHARE = 0.3
 """Share of the remaining budget given to the local search before the exact loop."""
 LOCAL_SEARCH_MIN_NNZ = 200_000
-"""Smaller models go straight to CP-SAT (measured: OR-Library p-center probes take
-milliseconds exactly, while a stalled search would spend thousands of moves)."""
+"""Smaller models go straight to CP-SAT, which decides them exactly in milliseconds."""
 BATCH_ROWS = 1000
 """Most uncovered rows added per iteration (same split)."""
 BUDGET_MAX_SLACK = 0.045
-"""Decisions whose LP slack ``cap - L`` is at most this get the reduced-cost budget
-constraint (``_setcover.CostBudget``). Measured over 8 CP-SAT seeds on refutations
-of the 50k × 2k LSCP benchmark: slack 0.034 and 0.040, 1.6–2× faster with it; 0.052,
-3.4 s against 3.8 s with it (mean); 0.02–0.026, 0.1 s slower. With large slacks it
-is weak and got in the way: the 5,000 × 500 p-center probes (slack about 0.8) that
-CP-SAT refuted in 9 s were not refuted in 13 s with it."""
+"""LP slack ``cap - L`` up to which the budget constraint (``_setcover.CostBudget``) helps."""
 
 
 @dataclass(frozen=True)

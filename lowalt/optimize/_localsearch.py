@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -57,7 +58,7 @@ def _next_random(rng: NDArray[np.uint64]) -> np.uint64:
     z = rng[0]
     z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
     z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
-    return z ^ (z >> np.uint64(31))
+    return np.uint64(z ^ (z >> np.uint64(31)))
 
 
 @njit(cache=True, nogil=True)
@@ -81,7 +82,7 @@ def _pick(cands: NDArray[np.int64], n: int, skip: int, score: NDArray[np.float64
 
 @njit(cache=True, nogil=True)
 def _flip(site: int, opening: bool, s_ptr: NDArray[np.integer], s_idx: NDArray[np.integer],
-          r_ptr: NDArray[np.integer], r_idx: NDArray[np.integer], arrays: tuple,
+          r_ptr: NDArray[np.integer], r_idx: NDArray[np.integer], arrays: tuple[Any, ...],
           state: NDArray[np.int64]) -> None:
     """Open (``opening``) or close ``site``, keeping counts, lists and scores exact.
 
@@ -132,7 +133,7 @@ def _flip(site: int, opening: bool, s_ptr: NDArray[np.integer], s_idx: NDArray[n
 
 @njit(cache=True, nogil=True)
 def _run_moves(s_ptr: NDArray[np.integer], s_idx: NDArray[np.integer],
-               r_ptr: NDArray[np.integer], r_idx: NDArray[np.integer], arrays: tuple,
+               r_ptr: NDArray[np.integer], r_idx: NDArray[np.integer], arrays: tuple[Any, ...],
                state: NDArray[np.int64], rng: NDArray[np.uint64], limit: int, budget: int,
                stall: int) -> int:
     """Run up to ``budget`` swap moves of the search.
@@ -257,7 +258,10 @@ class CoverSearch:
         return [int(s) for s in np.flatnonzero(self._arrays[-1])]
 
     def _rows_of(self, site: int) -> NDArray[np.int32]:
-        return self._smaj.indices[self._smaj.indptr[site] : self._smaj.indptr[site + 1]]
+        rows: NDArray[np.int32] = self._smaj.indices[
+            self._smaj.indptr[site] : self._smaj.indptr[site + 1]
+        ]
+        return rows
 
     def run(self, *, deadline: float, target: int = 0, max_moves: int | None = None,
             stall_moves: int | None = STALL_MOVES, stop: Callable[[], bool] | None = None

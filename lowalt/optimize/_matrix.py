@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any, TypeAlias, cast
+
 import numpy as np
 import scipy.sparse as sp
 from numpy.typing import ArrayLike, NDArray
 
 __all__ = ["TimeMatrix", "as_time_matrix", "column_min"]
 
-TimeMatrix = NDArray[np.floating] | sp.csr_array | sp.csr_matrix | sp.sparray | sp.spmatrix
+TimeMatrix: TypeAlias = (
+    NDArray[np.floating[Any]] | sp.csr_array | sp.csr_matrix | sp.sparray | sp.spmatrix
+)
 
 _FIX_TIMES = ("pass response times in seconds >= 0, with np.inf (dense) or an absent "
               "entry (sparse) for an unreachable pair")
@@ -53,6 +57,7 @@ def as_time_matrix(times: TimeMatrix | ArrayLike) -> sp.csr_array:
         sparse entry) or a negative time (``-inf`` included).
     """
     if sp.issparse(times):
+        times = cast("sp.sparray | sp.spmatrix", times)
         if times.ndim != 2:
             msg = f"response-time matrix must be 2-D (sites × demand), got shape {times.shape}"
             raise ValueError(msg)

@@ -30,17 +30,10 @@ from ortools.util.python.pybind_solve_interrupter import PySolveInterrupter
 from lowalt.optimize._budget import MODEL_ENTRY_S
 
 GRACE_S = 1.0
-"""Seconds past ``time_limit_s`` after which the solve is interrupted from outside.
-
-HiGHS checks its own time limit only between phases (measured: 495 s against a 30 s
-limit on a 43k-row MCLP model); a timer thread calls math_opt's solve interrupter."""
+"""Seconds past ``time_limit_s`` after which a timer interrupts HiGHS (it overruns its limit)."""
 
 BARRIER_MIN_S = 0.1
-"""Least time limit (s), besides ``MODEL_ENTRY_S`` per nonzero, with which HiGHS's
-interior point is started: HiGHS gives IPX ``time_limit - elapsed``, and a negative
-value (setup took the whole limit) means no limit at all to IPX, which math_opt's
-interrupter does not reach either (measured: a 700k-nonzero covering LP given 0.3 s ran
-11 s to its optimum)."""
+"""Least time (s, besides ``MODEL_ENTRY_S`` per nonzero) to start IPX: a late start has no limit."""
 
 MIN_SOLVE_S = 0.05
 """Below this many seconds left after building, the solver is not started at all."""
@@ -67,7 +60,13 @@ class MipOutcome:
     bound: float
 
 
-def _solve(proto, stype, params, model_params, interrupter):
+def _solve(
+    proto: model_pb2.ModelProto,
+    stype: int,
+    params: parameters_pb2.SolveParametersProto,
+    model_params: model_parameters_pb2.ModelSolveParametersProto,
+    interrupter: PySolveInterrupter,
+) -> result_pb2.SolveResultProto:
     return core_solver.solve(
         proto,
         stype,

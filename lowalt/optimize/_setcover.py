@@ -85,9 +85,7 @@ def _add_budget(model: cp_model.CpModel, x: list[cp_model.IntVar], local: sp.csr
 
 
 CPSAT_ENTRY_S = 1e-6
-"""Seconds per nonzero (and per column) to build a CP-SAT covering model in Python
-(measured 0.35–0.4e-6 on 2 cores, 175k–525k nonzeros; the estimate keeps a margin for
-shared cores). A model that cannot be built within its time limit is not started."""
+"""Seconds per nonzero (and column) to build a CP-SAT model; one too slow to build is skipped."""
 CPSAT_MIN_S = 0.02
 """Least time limit (s) for any CP-SAT covering model."""
 

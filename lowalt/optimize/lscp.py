@@ -76,9 +76,7 @@ DOMINANCE_SHARE = 0.2
 LP_SHARE = 0.6
 """Share of the budget the LP bound may use (beside the local search when 2 workers)."""
 LP_MIN_NNZ = 50_000
-"""Smaller models skip the LP bound: CP-SAT proves them directly in milliseconds
-(measured 1k × 100, 10k nonzeros: 0.02 s without the LP, 0.09 s with it). Optics Valley's
-wind model (about 190k nonzeros) needs it: bound 149 with the LP, 135 without."""
+"""Smaller models skip the LP bound: CP-SAT proves them directly in milliseconds."""
 REFUTE_SHARE = 0.4
 """Share of the remaining budget for each "no cover of lb sites" refutation attempt
 after the LP (beside the search when 2 workers)."""
@@ -86,35 +84,21 @@ EARLY_REFUTE_SLACK = 0.05
 """While the LP runs, a round whose bound is within this of its ceiling is used at once
 for a short refutation (``EARLY_REFUTE_S``) in place of the LP's last rounds."""
 EARLY_REFUTE_S = 2.0
-"""Seconds per refutation attempt during the LP (the LP pauses, the search goes on).
-Measured on the 50k × 2k benchmark, instance seeds 0–2: 7.8, 9.1 and 11.5 s to the proof
-with 2 s, 7.9, 10.2 and 16.8 s with 1 s (seed 2's refutation at LP round 9 takes about
-1.5 s; with 1 s the LP ran all 15 rounds)."""
+"""Seconds per refutation attempt during the LP (the LP pauses, the search goes on)."""
 EARLY_RETRY_RATIO = 0.8
 """After a failed attempt during the LP, the next waits for a round whose slack is below
 this share of the failed one."""
 YIELD_S = 1e-4
-"""Sleep of the search thread at each of its stop checks (between chunks of compiled
-moves). It hands the GIL to the prover thread's Python steps (measured on a 10 × 10
-model with the earlier numpy search: without it, a 0.02 s refutation took 2.8 s beside
-the search)."""
+"""Sleep of the search thread at each stop check: hands the GIL to the prover's Python steps."""
 SEARCH_AFTER_LP_SHARE = 0.5
 """Share of the budget left after the LP and the refutations in which the local search
 resumes with the proven bound as its target (CP-SAT's lazy loop gets the rest)."""
 REFUTE_MAX_SLACK = 0.5
-"""Refutations are tried only while ``lb - LP bound`` is at most this. The branch and
-bound did not refute Optics Valley's wind model (slack 0.95) in 90 s."""
+"""Refutations are tried only while ``lb - LP bound`` is at most this (beyond, they rarely end)."""
 BRANCH_MIN_SLACK = 0.2
-"""Refutations with a larger slack use the LP branch and bound (``_coverbb``), smaller
-ones CP-SAT. Measured, one refutation each (2 workers; "branch" took the same time with
-one): on the 50k × 2k benchmark (seed 0) CP-SAT refuted 15 sites at slack 0.02–0.04 in
-0.2–0.4 s (branch 3.0–7.3 s), at 0.088 in 7.1 s (branch 8.7 s), at 0.157 in 3.4 s
-(branch 10.7 s); on Optics Valley's calm model (6,856 rows × 1,812 sites, LP 36.746)
-branch refuted 37 sites (slack 0.254) in 29–31 s, CP-SAT in 73 s."""
+"""Refutations with a larger slack use the LP branch and bound (``_coverbb``), smaller CP-SAT."""
 BRANCH_REFUTE_SHARE = 0.75
-"""Share of the remaining budget for a branch-and-bound refutation when the search runs
-beside it (2 workers; one worker keeps ``REFUTE_SHARE``): these are the slow ones
-(Optics Valley calm: about 31 s of a 60 s solve), and the search goes on meanwhile."""
+"""Budget share of a slow branch-and-bound refutation beside the search (1 worker: REFUTE_SHARE)."""
 
 
 def solve_lscp(

@@ -84,17 +84,13 @@ FULL_COVER_MAX_MOVES = 200_000
 RULE_OUT_SHARE = 0.1
 """With one worker, share of that time the covering LP gets first to rule it out."""
 LP_SHARE = 0.4
-"""Most of the remaining budget given to the LP relaxation before the MIP (0.25 left the
-Optics Valley k = 16 LP, about 14 s, at the edge of its limit: bound in one of two runs)."""
+"""Most of the remaining budget given to the LP relaxation before the MIP."""
 SWAP_SHARE = 0.25
 """Most of the remaining budget given to the swap local search before the MIP."""
 GLOP_MAX_NNZ = 200_000
-"""Larger LPs go to HiGHS's interior point instead of GLOP (Optics Valley calm air, k =
-32, 865,000 nonzeros: HiGHS barrier 13.6 s; GLOP and HiGHS's dual simplex not done in
-60 s; GLOP solves the 1,000 × 100 benchmark LP in about 6 ms)."""
+"""Larger LPs go to HiGHS's interior point instead of GLOP (fast only on small LPs)."""
 LP_MAX_NNZ = 2_000_000
-"""Larger models skip the separate LP (GLOP rarely finishes it within budget there, and
-the MIP's root LP gives the same bound)."""
+"""Larger models skip the separate LP: the MIP's root LP gives the same bound."""
 LP_TOL = 1e-9
 """Relative slack added to the LP optimum before it is used as a bound (solver tolerance)."""
 

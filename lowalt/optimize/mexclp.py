@@ -37,7 +37,7 @@ from collections.abc import Iterable
 
 import numpy as np
 import scipy.sparse as sp
-from numpy.typing import ArrayLike
+from numpy.typing import ArrayLike, NDArray
 
 from lowalt.optimize._budget import MODEL_ENTRY_S, fits
 from lowalt.optimize._checks import (
@@ -185,14 +185,16 @@ def _solve(sub: sp.csr_array, mw: np.ndarray, cap: np.ndarray, q: float, n_drone
     total = sp.hstack([sp.csr_array(np.ones((1, n_sites))), sp.csr_array((1, n_sites + n_y))])
     cap_rows = sp.hstack([sp.eye_array(n_sites), -sp.diags_array(cap),
                           sp.csr_array((n_sites, n_y))])
-    ub_rows = [np.zeros(m), [n_drones], np.zeros(n_sites)]
-    lb_rows = [np.full(m, -np.inf), [-np.inf], np.full(n_sites, -np.inf)]
+    ub_rows: list[NDArray[np.float64]] = [np.zeros(m), np.array([n_drones], float),
+                                          np.zeros(n_sites)]
+    lb_rows: list[NDArray[np.float64]] = [np.full(m, -np.inf), np.array([-np.inf]),
+                                          np.full(n_sites, -np.inf)]
     blocks = [link, total, cap_rows]
     if max_sites is not None:
         blocks.append(sp.hstack([sp.csr_array((1, n_sites)), sp.csr_array(np.ones((1, n_sites))),
                                  sp.csr_array((1, n_y))]))
-        ub_rows.append([max_sites])
-        lb_rows.append([-np.inf])
+        ub_rows.append(np.array([max_sites], float))
+        lb_rows.append(np.array([-np.inf]))
     a = sp.vstack(blocks).tocsr()
     var_lb = np.zeros(2 * n_sites + n_y)
     var_lb[fixed] = 1.0

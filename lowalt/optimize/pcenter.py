@@ -102,15 +102,9 @@ REFINE_TOL = 1e-3
 """The LP-only and local-search bisections stop once their interval is narrower than this
 share of its upper end (exact bisections always run to a single value)."""
 SEARCH_STALL_MOVES = 200_000
-"""A local search gives up after this many moves without a smaller cover. Measured on
-the 5,000 × 500 benchmark, seeds 0–2, 30 s: with the compiled search (tens of thousands
-of moves per second), 5,000 gave gaps of 1.8–4.0 %, 50,000 1.5–2.8 %, 200,000 and
-1,000,000 both 1.3–2.1 % (the time shares then bind first)."""
+"""A local search gives up after this many moves without a smaller cover."""
 DECIDER = "branch"
-"""How exact probes are decided (see ``_lazy.lazy_min_cover``): one LP branch and bound
-of ``_coverbb`` over the whole probe. Measured on the 5,000 × 500 benchmark just below
-its optimum (267.50 s): CP-SAT had not refuted the lazy loop's last subset in 145 s; the
-branch and bound refutes the whole probe in 16.9 s with one worker, 8.8 s with two."""
+"""How exact probes are decided (``_lazy.lazy_min_cover``): one ``_coverbb`` tree per probe."""
 DESCEND_SHARE = 0.8
 """Most of the remaining budget an exact probe (just below the best cover) may take:
 refuted, it proves the cover optimal; cut short, the passes after it (LP-only probes
@@ -132,12 +126,7 @@ budget, the greedy layout (``greedy_layout``) is the answer."""
 ROWS_PASSES = 2.0
 """Matrix passes estimated for one probe's rows and a greedy cover of them."""
 LP_RESERVE_SHARE = 0.1
-"""Share of the whole budget kept for the passes after the descent and the exact probes
-just below the best cover, so that an unproven answer always gets the LP-only pass's
-bound. Without it, on the Optics Valley 16-dock model (60 s) the exact probes kept
-finding covers (10–15 s each) until the limit, and the bound was whatever the LP probes
-managed in the last second: 312.6 s (no progress), 362.5, 366.7 or 380.5 s over four
-runs."""
+"""Budget share kept for the passes after the exact probes: an unproven answer gets a bound."""
 
 
 def worst_response_time(
@@ -407,7 +396,7 @@ def solve_pcenter(
         nonlocal lb, ub, best_sites, lp_fails
         cov = rows_at(values[mid])
         if cov.shape[0] and np.any(np.diff(cov.indptr) == 0):
-            status, sites = "infeasible", []
+            status, sites = "infeasible", list[int]()
         else:
             status, sites = _probe(cov, cap, deadline, seed, mode, num_workers, share,
                                    end=stage_end)

@@ -192,7 +192,7 @@ def place(
         weights = demand[weight_column].to_numpy(dtype=np.float64)
     horizon = (
         float(target_s)
-        if needs_target and model != "pmedian"
+        if needs_target and model != "pmedian" and target_s is not None
         else float(horizon_s or (3 * target_s if target_s else 3600.0))
     )
     times = response_matrix(

@@ -65,7 +65,8 @@ class _VerbatimMacro(MacroElement):
     wraps it in :class:`RawHtml` instead, so data inside cannot reach Jinja.
     """
 
-    def render(self, **kwargs: object) -> None:
+    # branca's MacroElement.render returns nothing (Element.render's ``str`` does not apply).
+    def render(self, **kwargs: object) -> None:  # type: ignore[override]
         """Render the macros once and add their text unchanged."""
         figure = self.get_root()
         if not isinstance(figure, Figure):
@@ -240,12 +241,12 @@ class VectorLayer(MacroElement):
     """
 
     def __init__(self, collection: dict[str, Any], styles: dict[str, dict[str, Any]]) -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]
         self._name = "VectorLayer"
         self.collection = collection
         self.styles = styles
 
-    def render(self, **kwargs: object) -> None:
+    def render(self, **kwargs: object) -> None:  # type: ignore[override]
         """Add the layer's script verbatim (no second Jinja pass over data)."""
         js = (
             f"(function () {{ var styles = {script_json(self.styles)};\n"
@@ -256,18 +257,37 @@ class VectorLayer(MacroElement):
             "onEachFeature: function (f, l) {\n"
             "  if (f.properties.p) { l.bindPopup(f.properties.p, {maxWidth: 360}); }\n"
             "  if (f.properties.t) { l.bindTooltip(f.properties.t, {sticky: true}); } }\n"
-            f"}}).addTo({self._parent.get_name()}); }})();"
+            f"}}).addTo({_parent_name(self)}); }})();"
         )
-        self.get_root().script.add_child(RawHtml(js), name=self.get_name())
+        _figure(self).script.add_child(RawHtml(js), name=self.get_name())
 
 
 class HtmlBox(MacroElement):
     """Fixed-position HTML (legend, notes) added verbatim to the page body."""
 
     def __init__(self, name: str, body: str) -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]
         self._name = name
         self.body = body
 
-    def render(self, **kwargs: object) -> None:
-        self.get_root().html.add_child(RawHtml(self.body), name=self.get_name())
+    def render(self, **kwargs: object) -> None:  # type: ignore[override]
+        """Add the box's HTML verbatim to the page body."""
+        _figure(self).html.add_child(RawHtml(self.body), name=self.get_name())
+
+
+def _figure(element: MacroElement) -> Figure:
+    """Return the branca :class:`Figure` an element was added to."""
+    root = element.get_root()
+    if not isinstance(root, Figure):
+        msg = "the element is not inside a branca Figure"
+        raise TypeError(msg)
+    return root
+
+
+def _parent_name(element: MacroElement) -> str:
+    """Return the JavaScript name of the layer an element was added to."""
+    parent = element._parent
+    if parent is None:
+        msg = "the element was not added to a map or layer"
+        raise TypeError(msg)
+    return str(parent.get_name())

@@ -2,7 +2,7 @@
 
 Files (into the temporary folder of :func:`lowalt.outputs._atomic.write_atomically`):
 
-- ``{stem}_availability.json``: the report (:mod:`lowalt.outputs.availability_report`);
+- ``{stem}_availability.json``: the report (:mod:`lowalt.outputs.reports.availability`);
 - ``{stem}_response_cdf.png``: response-time CDF per department;
 - ``{stem}_availability.html``: the probability of a response within the target per cell
   (analytic, hypercube x not grounded; today's fleet and on design-wind days), the
@@ -15,8 +15,8 @@ Files (into the temporary folder of :func:`lowalt.outputs._atomic.write_atomical
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
+from typing import Any
 
 import folium
 import geopandas as gpd
@@ -27,9 +27,10 @@ import shapely
 
 from lowalt.geo.crs import WGS84
 from lowalt.outputs._offline_assets import HtmlBox
-from lowalt.outputs.availability_report import availability_summary, cdf_plot
+from lowalt.outputs.availability_report import cdf_plot
 from lowalt.outputs.basemaps import for_basemap, needs_gcj02
 from lowalt.outputs.reach import map_layers_for
+from lowalt.outputs.reports.availability import build_availability_report
 from lowalt.outputs.webmap import add_class_layer, add_vector_layer, build_map, legend_box, save_map
 from lowalt.studies.availability import AvailabilityStudy
 from lowalt.studies.reach import RunResult
@@ -147,7 +148,9 @@ def _map(study: AvailabilityStudy, result: RunResult) -> folium.Map:
         show_first_raster=False,
     )
     gcj = needs_gcj02(s.output.basemap)
-    grid_kw = {"x0_m": g.x0_m, "y0_m": g.y0_m, "spacing_m": g.spacing_m, "crs": g.crs}
+    grid_kw: dict[str, Any] = {
+        "x0_m": g.x0_m, "y0_m": g.y0_m, "spacing_m": g.spacing_m, "crs": g.crs
+    }
     drones = int(study.world.docks.drones.sum())
     add_class_layer(
         m,
@@ -245,11 +248,7 @@ def write_availability_files(
     s = study.world.scenario
     files: dict[str, Path] = {}
     p = tmp / f"{stem}_availability.json"
-    p.write_text(
-        json.dumps(availability_summary(study), indent=2, ensure_ascii=False, allow_nan=False)
-        + "\n",
-        encoding="utf-8",
-    )
+    p.write_text(build_availability_report(study).to_json(), encoding="utf-8")
     files["availability_report"] = p
     files["availability_cdf"] = cdf_plot(study, tmp / f"{stem}_response_cdf.png")
     p = tmp / f"{stem}_availability.html"

@@ -43,7 +43,7 @@ import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Literal
+from typing import Any, Literal
 
 import folium
 import geopandas as gpd
@@ -266,7 +266,7 @@ def add_basemap(m: folium.Map, name: str = DEFAULT_BASEMAP, *, key: str | None =
     if spec.name == "osm":
         folium.TileLayer("OpenStreetMap", name=spec.label).add_to(m)
     elif spec.tiles:
-        options = {"attr": spec.attribution, "subdomains": spec.subdomains}
+        options: dict[str, Any] = {"attr": spec.attribution, "subdomains": spec.subdomains}
         options |= {"max_zoom": spec.max_zoom, "max_native_zoom": spec.max_zoom}
         url = spec.tiles.replace("{key}", token)
         folium.TileLayer(url, name=spec.label, **options).add_to(m)

@@ -9,7 +9,6 @@ optimized layout as a toggleable layer) and, when trade-off dock counts are give
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import folium
@@ -22,8 +21,9 @@ from lowalt.outputs._escape import html_text, save_plot
 from lowalt.outputs._offline_assets import VectorLayer
 from lowalt.outputs.basemaps import for_basemap
 from lowalt.outputs.reach import map_layers_for
+from lowalt.outputs.reports.placement import build_placement_report
 from lowalt.outputs.webmap import build_map, save_map
-from lowalt.studies.placement import PlacementStudy, placement_summary
+from lowalt.studies.placement import PlacementStudy
 from lowalt.studies.reach import RunResult
 
 __all__ = ["placement_docks", "tradeoff_plot", "write_placement_files"]
@@ -149,10 +149,7 @@ def write_placement_files(
     """
     files: dict[str, Path] = {}
     p = tmp / f"{stem}_placement.json"
-    p.write_text(
-        json.dumps(placement_summary(study), indent=2, ensure_ascii=False, allow_nan=False) + "\n",
-        encoding="utf-8",
-    )
+    p.write_text(build_placement_report(study).to_json(), encoding="utf-8")
     files["placement_report"] = p
     p = tmp / f"{stem}_placement_docks.geojson"
     placement_docks(study).to_file(p, driver="GeoJSON", COORDINATE_PRECISION=6)

@@ -5,7 +5,7 @@ moved into place only when every one of them is complete, so a failure never
 leaves partial output. Files written:
 
 - ``{stem}.html``: the Folium coverage map;
-- ``{stem}_report.json``: the report (:mod:`lowalt.outputs.reach_report`);
+- ``{stem}_report.json``: the report (:mod:`lowalt.outputs.reports.reach`);
 - ``{stem}.gpkg``: every layer (cells with times, bands, unreached, docks, area,
   water, airspace) with its CRS;
 - ``{stem}_docks.geojson``, ``{stem}_bands.geojson``, ``{stem}_unreached.geojson``:
@@ -14,7 +14,6 @@ leaves partial output. Files written:
 
 from __future__ import annotations
 
-import json
 import logging
 from pathlib import Path
 from typing import Any
@@ -27,7 +26,7 @@ import shapely
 from lowalt.flight.reach import ReachField
 from lowalt.geo.crs import WGS84
 from lowalt.outputs._atomic import write_atomically
-from lowalt.outputs.reach_report import build_report, dock_table
+from lowalt.outputs.reports.reach import build_reach_report, dock_rows
 from lowalt.outputs.webmap import MapLayers, TimeRaster, build_map, response_bands, save_map
 from lowalt.studies.reach import RunResult
 
@@ -116,7 +115,7 @@ def _unreached_cells(result: RunResult, field: ReachField) -> gpd.GeoDataFrame:
 
 
 def _docks_gdf(result: RunResult) -> gpd.GeoDataFrame:
-    rows = dock_table(result)
+    rows = [d.model_dump() for d in dock_rows(result)]
     w = result.world
     gdf = gpd.GeoDataFrame(rows, geometry=shapely.points(w.docks.xy), crs=w.grid.crs).to_crs(WGS84)
     gdf["source"] = list(w.docks.source)
@@ -220,11 +219,8 @@ def write_reach_files(result: RunResult, tmp: Path, stem: str) -> dict[str, Path
     """Write the reach check's files into ``tmp``; returns ``{kind: path}``."""
     s = result.world.scenario
     files: dict[str, Path] = {}
-    report = build_report(result)
     p = tmp / f"{stem}_report.json"
-    p.write_text(
-        json.dumps(report, indent=2, ensure_ascii=False, allow_nan=False) + "\n", encoding="utf-8"
-    )
+    p.write_text(build_reach_report(result).to_json(), encoding="utf-8")
     files["report"] = p
 
     bands = [band_polygons(result, f, label) for _, label, f in _conditions(result)]

@@ -10,9 +10,7 @@ Files (into the temporary folder given by :func:`lowalt.outputs._atomic.write_at
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import Any
 
 import folium
 import geopandas as gpd
@@ -21,18 +19,19 @@ import shapely
 from shapely.geometry import LineString, Point
 
 from lowalt.geo.crs import WGS84
+from lowalt.outputs.reports._base import Report
+from lowalt.outputs.reports.corridor import build_corridor_report
+from lowalt.outputs.reports.network import build_network_report
 from lowalt.outputs.routemap import corridor_map, network_map
 from lowalt.outputs.webmap import save_map
-from lowalt.studies.corridor import CorridorResult, corridor_report
-from lowalt.studies.network import NetworkResult, network_report
+from lowalt.studies.corridor import CorridorResult
+from lowalt.studies.network import NetworkResult
 
 __all__ = ["corridor_layers", "network_layers", "write_corridor_files", "write_network_files"]
 
 
-def _json(path: Path, data: dict[str, Any]) -> Path:
-    path.write_text(
-        json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n", encoding="utf-8"
-    )
+def _json(path: Path, report: Report) -> Path:
+    path.write_text(report.to_json(), encoding="utf-8")
     return path
 
 
@@ -78,7 +77,7 @@ def _write_study(
     tmp: Path,
     stem: str,
     study: str,
-    report: dict[str, Any],
+    report: Report,
     layers: gpd.GeoDataFrame,
     fmap: folium.Map,
 ) -> dict[str, Path]:
@@ -101,7 +100,7 @@ def write_corridor_files(res: CorridorResult, tmp: Path, stem: str) -> dict[str,
         tmp,
         stem,
         "corridor",
-        corridor_report(res),
+        build_corridor_report(res),
         corridor_layers(res),
         corridor_map(res, offline=offline, basemap=out.basemap, basemap_key=out.basemap_key),
     )
@@ -115,7 +114,7 @@ def write_network_files(res: NetworkResult, tmp: Path, stem: str) -> dict[str, P
         tmp,
         stem,
         "network",
-        network_report(res),
+        build_network_report(res),
         network_layers(res),
         network_map(res, offline=offline, basemap=out.basemap, basemap_key=out.basemap_key),
     )

@@ -268,11 +268,11 @@ def _fix_for(kind: str, ctx: dict[str, Any]) -> str:
     if kind in {"greater_than", "greater_than_equal", "less_than", "less_than_equal"}:
         return "use a value in the allowed range."
     if kind in {"model_type", "dict_type"}:
-        return "this key takes a mapping of sub-keys (see the README's key table)."
+        return "this key takes a mapping of sub-keys (see the key table in docs/scenario_keys.md)."
     if kind in {"list_type", "tuple_type"}:
         return "this key takes a list (one '- item' per line)."
     if kind == "string_pattern_mismatch":
         if ctx.get("pattern") == r"^[A-Za-z0-9_.-]+$":
             return "use letters, digits, '_', '-' and '.' only."
         return f"use only characters that match {ctx.get('pattern')}."
-    return "see the scenario key table in README.md."
+    return "see the scenario key table in docs/scenario_keys.md."

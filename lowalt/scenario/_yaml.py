@@ -86,7 +86,7 @@ class SafeScenarioLoader(yaml.SafeLoader):
             if self._aliases > MAX_ALIASES:
                 raise YAMLLimitError(
                     f"more than {MAX_ALIASES} aliases (*name) in one scenario",
-                    self.peek_event().start_mark,
+                    self.peek_event().start_mark,  # type: ignore[no-untyped-call]
                     "write the values out instead of repeating them through aliases.",
                 )
         self._depth += 1
@@ -94,7 +94,7 @@ class SafeScenarioLoader(yaml.SafeLoader):
             if self._depth > MAX_DEPTH:
                 raise YAMLLimitError(
                     f"lists and mappings are nested more than {MAX_DEPTH} levels deep",
-                    self.peek_event().start_mark,
+                    self.peek_event().start_mark,  # type: ignore[no-untyped-call]
                     "flatten the document; scenario keys are at most a few levels deep.",
                 )
             return super().compose_node(parent, index)

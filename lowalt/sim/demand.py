@@ -279,7 +279,8 @@ def _cell_probs(
     if not np.all(np.isfinite(w)) or np.any(w < 0) or w.sum() <= 0:
         msg = f"{dept.name}: spatial weights must be finite, >= 0 and not all zero"
         raise ValueError(msg)
-    return w / w.sum()
+    share: npt.NDArray[np.float64] = w / w.sum()
+    return share
 
 
 def _gamma(rng: np.random.Generator, mean: float, cv: float, n: int) -> npt.NDArray[np.float64]:

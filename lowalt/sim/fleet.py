@@ -232,4 +232,7 @@ def wind_series(
     z = np.concatenate([e[:1], rest])[:n_hours]
     u = special.ndtr(z)
     scale = mean_mps / math.gamma(1.0 + 1.0 / weibull_k)
-    return scale * (-np.log1p(-np.clip(u, 0.0, 1 - 1e-16))) ** (1.0 / weibull_k)
+    speeds: npt.NDArray[np.float64] = scale * (-np.log1p(-np.clip(u, 0.0, 1 - 1e-16))) ** (
+        1.0 / weibull_k
+    )
+    return speeds

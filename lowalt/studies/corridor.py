@@ -16,17 +16,15 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
 from pyproj import Geod
 
 from lowalt.errors import LowaltError, NoRouteError, ScenarioError, located
 from lowalt.flight.aircraft import Wind
 from lowalt.flight.profiles import AircraftProfile, resolve_profile
 from lowalt.flight.routing import Route, RunwayProcedure, load_runways, plan_route
-from lowalt.geo._crs_check import check_crs
-from lowalt.geo.airspace import load_airspace
 from lowalt.geo.crs import WGS84, true_north_grid_bearing_deg
-from lowalt.scenario.schema import GroundConfig, RunwayUse, Scenario
+from lowalt.scenario.schema import AircraftOverride, GroundConfig, RunwayUse, Scenario
+from lowalt.studies._inputs import check_scenario_crs, scenario_airspace
 
 __all__ = [
     "CorridorInputs",
@@ -131,11 +129,12 @@ def corridor_inputs(s: Scenario) -> CorridorInputs:
             fix=f"give end points at least {MIN_CORRIDOR_M:g} m apart.",
         )
     bounds = (min(o[0], d[0]), min(o[1], d[1]), max(o[0], d[0]), max(o[1], d[1]))
-    check_crs(s, bounds, "corridor.destination")
+    check_scenario_crs(s, bounds, "corridor.destination")
     profiles = []
     for i, spec in enumerate(c.aircraft):
+        plain = spec.as_mapping() if isinstance(spec, AircraftOverride) else spec
         try:
-            profiles.append(resolve_profile(spec, key_path=f"corridor.aircraft[{i}]"))
+            profiles.append(resolve_profile(plain, key_path=f"corridor.aircraft[{i}]"))
         except ScenarioError as exc:
             raise ScenarioError(
                 exc.message, file=str(s.path), key_path=exc.key_path, fix=exc.fix
@@ -149,7 +148,7 @@ def corridor_inputs(s: Scenario) -> CorridorInputs:
             key_path="corridor.aircraft",
             fix="check the end points' coordinates, or add an aircraft with the range.",
         )
-    zones = tuple(load_airspace(s).zones)
+    zones = tuple(scenario_airspace(s).zones)
     runways = {}
     if c.runways_file:
         with located(s.path, "corridor.runways_file", "give LineString runways with an id."):
@@ -303,60 +302,3 @@ def _drive(
         method="road graph", distance_m=length, time_s=time_s, source=source, track_lonlat=track
     )
 
-
-def corridor_report(res: CorridorResult) -> dict[str, Any]:
-    """Build the corridor report as a JSON-ready dict (see README.md, "Corridor report")."""
-    s = res.scenario
-    c = s.corridor
-    assert c is not None
-    claim = c.claimed_time_s
-    rows = []
-    for pid, r in res.routes.items():
-        row: dict[str, Any] = {
-            "aircraft": pid,
-            "name": r.profile.name,
-            "provenance": r.profile.provenance,
-            "length_m": round(r.length_m, 1),
-            "cruise_altitude_m": r.cruise_altitude_m,
-            "flight_time_s": round(r.flight_time_s, 1),
-            "block_time_s": round(r.block_time_s, 1),
-            "range_m": r.range_check.range_m,
-            "range_ok": r.range_check.ok,
-            "zones_crossed": sorted({z.zone for z in r.zones if z.inside_length_m > 0}),
-            "waypoints": [[round(x, 6), round(y, 6)] for x, y in r.waypoints_lonlat],
-        }
-        if claim is not None:
-            row["meets_claim"] = bool(r.flight_time_s <= claim)
-            row["minutes_over_claim"] = round((r.flight_time_s - claim) / 60.0, 2)
-        rows.append(row)
-    out: dict[str, Any] = {
-        "report_schema_version": 1,
-        "scenario": {"name": s.name, "file": s.path.name if s.path else None},
-        "origin": c.origin.model_dump(),
-        "destination": c.destination.model_dump(),
-        "great_circle_m": round(res.great_circle_m, 1),
-        "wind": {"speed_mps": c.wind_speed_mps, "from_deg": c.wind_from_deg},
-        "aircraft": rows,
-        "no_route": [{"aircraft": k, "reason": v} for k, v in res.failures.items()],
-    }
-    if claim is not None:
-        lengths = [r.length_m for r in res.routes.values()]
-        routed = float(np.median(lengths)) if lengths else math.nan
-        out["claim"] = {
-            "claimed_time_s": claim,
-            "implied_speed_great_circle_kmh": round(res.great_circle_m / claim * 3.6, 1),
-            "implied_speed_routed_kmh": (
-                round(routed / claim * 3.6, 1) if math.isfinite(routed) else None
-            ),
-            "met_by": sorted(r["aircraft"] for r in rows if r.get("meets_claim")),
-            "note": "claimed time compared with airborne time (take-off to landing)",
-        }
-    if res.ground is not None:
-        g = res.ground
-        out["ground"] = {
-            "method": g.method,
-            "distance_m": round(g.distance_m, 1),
-            "time_s": round(g.time_s, 1),
-            "source": g.source,
-        }
-    return out

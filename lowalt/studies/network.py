@@ -16,8 +16,7 @@ from typing import Any
 import geopandas as gpd
 
 from lowalt.errors import InfeasibleError, ScenarioError, located
-from lowalt.geo._crs_check import check_crs
-from lowalt.geo.airspace import Zone, load_airspace
+from lowalt.geo.airspace import Zone
 from lowalt.geo.crs import WGS84
 from lowalt.geo.layers import read_layer
 from lowalt.network.checks import (
@@ -32,8 +31,9 @@ from lowalt.network.checks import (
     pairwise_conflicts,
 )
 from lowalt.scenario.schema import Scenario
+from lowalt.studies._inputs import check_scenario_crs, scenario_airspace
 
-__all__ = ["NetworkInputs", "NetworkResult", "network_inputs", "network_report", "run_network"]
+__all__ = ["NetworkInputs", "NetworkResult", "network_inputs", "run_network"]
 
 log = logging.getLogger(__name__)
 
@@ -94,12 +94,12 @@ def network_inputs(s: Scenario) -> NetworkInputs:
         scenario_file=str(s.path),
         required_columns=("id", "lower_m", "upper_m", "corridor_half_width_m"),
     )
-    check_crs(s, gdf.to_crs(WGS84).total_bounds, "network.routes_file")
+    check_scenario_crs(s, gdf.to_crs(WGS84).total_bounds, "network.routes_file")
     with located(
         s.path, "network.routes_file", "give LineString routes with unique ids and valid bands."
     ):
         routes = load_routes(gdf, metric_crs=s.metric_crs)
-    return NetworkInputs(gdf, tuple(routes), tuple(load_airspace(s).zones))
+    return NetworkInputs(gdf, tuple(routes), tuple(scenario_airspace(s).zones))
 
 
 def run_network(s: Scenario, inputs: NetworkInputs | None = None) -> NetworkResult:
@@ -150,77 +150,3 @@ def run_network(s: Scenario, inputs: NetworkInputs | None = None) -> NetworkResu
         s, gdf, routes, zones, findings, conflicts, layered, assignment, err, stats
     )
 
-
-def network_report(res: NetworkResult) -> dict[str, Any]:
-    """Build the network report as a JSON-ready dict (see README.md, "Network report")."""
-    s = res.scenario
-    n = s.network
-    assert n is not None
-    counts: dict[str, int] = {}
-    for r in res.routes:
-        for key in (r.type, r.status):
-            counts[key] = counts.get(key, 0) + 1
-    checks = [
-        {"what": k, "reported": v, "in_data": counts.get(k, 0), "match": counts.get(k, 0) == v}
-        for k, v in sorted(n.reported_counts.items())
-    ]
-    a = res.assignment
-    ceiling = s.airspace.max_true_height_m
-    above = [
-        {"route": r.id, "upper_m": r.upper_m, "profile": r.profile}
-        for r in res.routes
-        if not _crewed(r) and r.upper_m > ceiling
-    ]
-    return {
-        "report_schema_version": 1,
-        "scenario": {"name": s.name, "file": s.path.name if s.path else None},
-        "routes": len(res.routes),
-        "provenance": sorted({r.provenance for r in res.routes}),
-        "reported_counts": checks,
-        "stats": res.stats,
-        "airspace": [
-            {
-                "route": f.route_id,
-                "zone": f.crossing.zone,
-                "restriction": f.crossing.restriction,
-                "conflict": f.conflict,
-                "inside_length_m": round(f.crossing.inside_length_m, 1),
-                "penetration_m": round(f.crossing.penetration_m, 1),
-                "vertical_overlap_m": round(f.crossing.vertical_overlap_m, 1),
-                "entry_lonlat": f.crossing.entry_lonlat,
-                "at_endpoint": f.crossing.at_endpoint,
-            }
-            for f in res.findings
-        ],
-        "conflicts": [
-            {
-                "a": c.a,
-                "b": c.b,
-                "overlap_area_m2": round(c.overlap_area_m2, 1),
-                "location_lonlat": [round(c.location_lonlat[0], 6), round(c.location_lonlat[1], 6)],
-                "tracks_cross": c.tracks_cross,
-                "vertical_overlap_m": round(c.vertical_overlap_m, 1),
-            }
-            for c in res.conflicts
-        ],
-        "layers": None
-        if a is None
-        else {
-            "routes": list(res.layered),
-            "layer_height_m": n.layer_height_m,
-            "band_m": [n.band_min_m, n.band_max_m],
-            "n_layers": a.n_layers,
-            "lower_bound": a.layers_lower_bound,
-            "n_available": a.n_available,
-            "status": a.status,
-            "displacement_m": round(a.displacement_m, 1),
-            "assignment": {k: list(v) for k, v in sorted(a.bands.items())},
-        },
-        "layering_error": res.layering_error,
-        "above_true_height_limit": {
-            "limit_m": ceiling,
-            "note": "uncrewed routes whose band reaches above the limit fly in controlled "
-            "airspace and need authorization (Interim Regulations art. 19)",
-            "routes": above,
-        },
-    }

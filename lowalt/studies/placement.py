@@ -103,7 +103,7 @@ def _candidates(world: World) -> npt.NDArray[np.float64]:
     pts = g.xy[on_lattice & ~water & ~world.unservable]
     if s.optimize.include_current_docks:
         pts = np.vstack([world.docks.xy, pts])
-    return pts
+    return np.asarray(pts, dtype=np.float64)
 
 
 def _demand(world: World) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
@@ -120,7 +120,7 @@ def _demand(world: World) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float
     d = np.hypot(g.xy[:, 0] - cx[inverse], g.xy[:, 1] - cy[inverse])
     order = np.lexsort((np.arange(g.n), d, inverse))
     rep = order[np.r_[0, np.flatnonzero(np.diff(inverse[order])) + 1]]
-    weight = np.bincount(inverse, weights=g.weight)
+    weight = np.bincount(inverse, weights=g.weight).astype(np.float64, copy=False)
     del first
     return g.xy[rep], weight
 
@@ -453,65 +453,3 @@ def _point_mask(
     lookup[g.row, g.col] = world.unservable if flags is None else flags
     return lookup[row, col]
 
-
-def _fin(x: float, nd: int = 3) -> float | None:
-    return round(float(x), nd) if math.isfinite(float(x)) else None
-
-
-def placement_summary(study: PlacementStudy) -> dict[str, Any]:
-    """Build the placement report as a JSON-ready dict (see README.md, "Placement report")."""
-    from lowalt.studies.reach import lonlat
-
-    w = study.world
-
-    def stats(st: GuaranteeStats | None) -> dict[str, Any] | None:
-        if st is None:
-            return None
-        return {
-            "label": st.label,
-            "reached_share": round(st.reached_share, 6),
-            "unreached_area_km2": round((st.cells - st.reached_cells) * w.grid.cell_area_km2, 3),
-            "worst_time_s": _fin(st.worst_time_s, 1),
-            "p99_s": _fin(st.p99_s, 1),
-            "double_covered_share": round(st.double_share, 6),
-            "holds": st.holds,
-        }
-
-    out: dict[str, Any] = {
-        "report_schema_version": 1,
-        "scenario": {
-            "name": w.scenario.name,
-            "file": w.scenario.path.name if w.scenario.path else None,
-        },
-        "target_s": w.scenario.guarantee.target_s,
-        "candidate_sites": len(study.candidates_xy),
-        "demand_points": len(study.demand_xy),
-        "current_layout": {
-            "docks": w.docks.n,
-            "drones": int(w.docks.drones.sum()),
-            "provenance": sorted(set(w.docks.provenance)),
-            "calm": stats(study.current_calm),
-            "design_wind": stats(study.current_wind),
-        },
-        "answers": {},
-    }
-    for key, a in study.answers.items():
-        r = a.result
-        ll = lonlat(w, a.sites_xy) if len(a.sites_xy) else np.empty((0, 2))
-        out["answers"][key] = {
-            "question": a.question,
-            "status": r.status.value,
-            "objective": _fin(r.objective),
-            "bound": _fin(r.bound),
-            "gap": _fin(r.gap),
-            "wall_time_s": round(r.wall_time_s, 2),
-            "sites": len(a.sites_xy),
-            "drones": int(a.drones.sum()),
-            "unreachable_demand_points": a.unreachable_points,
-            "full_grid_check": stats(a.check),
-            "docks": [
-                {"lon": float(x), "lat": float(y), "drones": int(d)}
-                for (x, y), d in zip(ll, a.drones, strict=True)
-            ],
-        }
-    return out

@@ -26,13 +26,18 @@ from lowalt.flight.aircraft import Aircraft, Wind
 from lowalt.flight.guarantee import GuaranteeStats, envelope, evaluate
 from lowalt.flight.reach import ReachField, candidate_pairs, compute_reach
 from lowalt.flight.visibility import ObstacleSet
-from lowalt.geo._crs_check import check_crs
-from lowalt.geo.airspace import Airspace, Zone, load_airspace
+from lowalt.geo.airspace import Airspace, Zone
 from lowalt.geo.crs import WGS84, true_north_grid_bearing_deg
-from lowalt.geo.docks import Docks, load_docks
+from lowalt.geo.docks import Docks
 from lowalt.geo.grid import DemandGrid, GridTooLargeError, apply_weights, build_grid
 from lowalt.geo.layers import POLYGON_TYPES, read_layer
 from lowalt.scenario.schema import Scenario
+from lowalt.studies._inputs import (
+    check_scenario_crs,
+    scenario_aircraft,
+    scenario_airspace,
+    scenario_docks,
+)
 
 __all__ = ["RunResult", "World", "analyse", "check_overhead", "prepare", "wind_fields"]
 
@@ -102,7 +107,7 @@ def prepare(s: Scenario) -> World:
     crs = s.metric_crs
     warnings: list[str] = []
     zone = _layer(s, s.area.boundary_file, "service-area boundary", "area.boundary_file")
-    check_crs(s, zone.to_crs(WGS84).total_bounds, "area.boundary_file")
+    check_scenario_crs(s, zone.to_crs(WGS84).total_bounds, "area.boundary_file")
     area_m = shapely.union_all(zone.to_crs(crs).geometry.to_numpy())
     water = (
         _layer(s, s.area.water_file, "water layer", "area.water_file")
@@ -165,7 +170,7 @@ def prepare(s: Scenario) -> World:
     if s.demand.weights_file is not None:
         grid = _weights(s, grid)
 
-    aircraft = Aircraft.from_config(s.aircraft)
+    aircraft = scenario_aircraft(s.aircraft)
     check_overhead(s, aircraft)
     if aircraft.cruise_altitude_m > s.airspace.max_true_height_m:
         warnings.append(
@@ -173,11 +178,11 @@ def prepare(s: Scenario) -> World:
             f"{s.airspace.max_true_height_m:g} m true-height limit of suitable airspace: every "
             "flight is in controlled airspace and needs authorization."
         )
-    airspace = load_airspace(s)
+    airspace = scenario_airspace(s)
     blocking = airspace.blocking(aircraft.cruise_altitude_m, s.airspace.blocking_restrictions)
     obstacles, unservable = _obstacles(s, airspace, aircraft, grid, area_m)
     allowed = ~unservable & ~_on(water_m, grid.xy)
-    docks = load_docks(
+    docks = scenario_docks(
         s,
         grid,
         allowed,
