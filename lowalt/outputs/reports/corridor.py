@@ -1,8 +1,8 @@
 """The corridor report (``{stem}_corridor.json``): its model and its builder.
 
 One origin-destination corridor flown by several aircraft around the airspace, against a
-claimed time and ground freight (fields also listed in README.md, "Corridor and network
-reports"). Lengths are rounded to 0.1 m, times to 0.1 s, positions to 1e-6 degree.
+claimed time and ground freight (fields also listed in docs/user_guide.md, "Reports").
+Lengths are rounded to 0.1 m, times to 0.1 s, positions to 1e-6 degree.
 """
 
 from __future__ import annotations

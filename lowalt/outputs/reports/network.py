@@ -1,9 +1,9 @@
 """The network report (``{stem}_network.json``): its model and its builder.
 
 A route network checked against the airspace and against itself, with a layer assignment
-separating conflicting uncrewed routes by altitude (fields also listed in README.md,
-"Corridor and network reports"). Lengths are rounded to 0.1 m, positions of conflicts to 1e-6
-degree.
+separating conflicting uncrewed routes by altitude (fields also listed in
+docs/user_guide.md, "Reports"). Lengths are rounded to 0.1 m, positions of conflicts to
+1e-6 degree.
 """
 
 from __future__ import annotations

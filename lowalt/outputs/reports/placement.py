@@ -1,7 +1,7 @@
 """The placement report (``{stem}_placement.json``): its model and its builder.
 
 Every ``optimize`` question answered with its status, bound and gap, each layout re-checked
-on the full demand grid (fields also listed in README.md, "Placement report"). Shares are
+on the full demand grid (fields also listed in docs/user_guide.md, "Reports"). Shares are
 rounded to 6 decimals, areas to 0.001 km², times to 0.1 s, objectives, bounds and gaps to 3
 decimals, solver wall times to 0.01 s (the only figure that varies between runs).
 """

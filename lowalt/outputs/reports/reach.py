@@ -1,11 +1,15 @@
 """The reach report (``{stem}_report.json``): its model and its builder.
 
 Whether every scene of the area is reached within the target time, in calm air and in the
-design wind, with per-dock figures (fields also listed in README.md, "The report"). Pure
+design wind, with per-dock figures (fields also listed in docs/user_guide.md, "Reports"). Pure
 data: built from a :class:`~lowalt.studies.reach.RunResult`, no timings or absolute paths,
 so the same scenario always gives the same report. Non-finite numbers (unreachable cells)
 are written as ``null``; shares are rounded to 6 decimals, areas to 0.001 km², times to
 0.1 s.
+
+One concept kept whole (about 530 lines): the report's models and the builder that fills
+them read field by field side by side; split, every field would be described in one file
+and computed in another.
 """
 
 from __future__ import annotations
