@@ -177,8 +177,13 @@ def lazy_multicover(
             local, req = local[keep], req[keep]
         pos = np.searchsorted(cand, hint_sites)
         ok = (pos < cand.size) & (cand[np.minimum(pos, cand.size - 1)] == hint_sites)
-        out = solve_cover_cpsat(local, demand=req, lower=lb, upper=ub - 1, hint=pos[ok],
-                                time_limit_s=remaining, num_workers=1, seed=seed)
+        # ``lower`` is a cut on the subset model: any cover of it can be padded with more
+        # candidate columns, so "infeasible" proves no cover below ``ub`` -- unless the
+        # subset has fewer candidates than ``lb`` (fixed sites lower some rows' need and
+        # dominance may leave one column); then the cut alone makes it infeasible.
+        out = solve_cover_cpsat(local, demand=req, lower=min(lb, int(cand.size)),
+                                upper=ub - 1, hint=pos[ok], time_limit_s=remaining,
+                                num_workers=1, seed=seed)
         logger.debug("multicover it %d: %d rows -> %s: %s value %d bound %d (%.2fs)",
                      it, active.size, local.shape, out.status, out.value, out.bound,
                      out.wall_time_s)
